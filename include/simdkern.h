@@ -1,0 +1,94 @@
+/* simdkern: SIMD numeric kernels with runtime ISA dispatch.
+ * Contract: every kernel returns sk_status and writes results through out-parameters; it never
+ * aborts, prints, or touches the floating-point environment, and never modifies its inputs. */
+#ifndef SIMDKERN_H
+#define SIMDKERN_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SK_VERSION_MAJOR 0
+#define SK_VERSION_MINOR 1
+#define SK_VERSION_PATCH 0
+
+#if defined(SK_BUILDING) && defined(__GNUC__)
+#define SK_API __attribute__((visibility("default")))
+#else
+#define SK_API
+#endif
+
+typedef enum {
+  SK_OK = 0,
+  SK_EINVAL = -1,    /* NULL pointer with a non-zero size, unknown enum value, ... */
+  SK_ENOMEM = -2,    /* an internal allocation failed; inputs untouched */
+  SK_ENOTSUP = -3,   /* ISA not compiled in or not runnable on this CPU/OS */
+  SK_EOVERFLOW = -4, /* a size computation would overflow size_t */
+} sk_status;
+
+typedef enum { SK_NAN_PROPAGATE = 0, SK_NAN_OMIT = 1 } sk_nan_policy;
+#define SK_NO_INDEX ((size_t)-1)
+
+SK_API const char *sk_status_str(sk_status s); /* never NULL */
+
+/* ---- Dispatch, version, threads -------------------------------------------------------------- */
+
+typedef enum {
+  SK_ISA_SCALAR = 0,
+  SK_ISA_SSE42 = 1,
+  SK_ISA_AVX2 = 2, /* AVX2 + FMA */
+  SK_ISA_AVX512 = 3, /* AVX-512 F/BW/DQ/VL */
+  SK_ISA_NEON = 4,
+} sk_isa;
+
+/* The active table is chosen once, at load time or first use, thread-safely: the best ISA this
+ * CPU and OS support (CPUID + XCR0 on x86, HWCAP on aarch64), capped by SIMDKERN_ISA=<name> if set
+ * (an unknown name, or one of another architecture, is ignored). */
+SK_API sk_isa sk_isa_active(void);
+SK_API const char *sk_isa_name(sk_isa isa); /* "scalar" "sse42" "avx2" "avx512" "neon"; "unknown" */
+SK_API int sk_isa_compiled(sk_isa isa);    /* 1 if this build contains that variant */
+SK_API int sk_isa_supported(sk_isa isa);   /* 1 if compiled AND this CPU + OS can run it */
+/* Switch the active table (tests, benchmarks). SK_ENOTSUP if not supported (the table in use is
+ * kept), SK_EINVAL if isa is not an sk_isa value. Safe to call while other threads run kernels. */
+SK_API sk_status sk_isa_use(sk_isa isa);
+
+SK_API void sk_version(int *major, int *minor, int *patch); /* NULL pointers are skipped */
+
+/* Threads for matrix-sized kernels. 0 = all online cores. Default: SIMDKERN_NUM_THREADS, else 1. */
+SK_API sk_status sk_set_num_threads(size_t n);
+SK_API size_t sk_get_num_threads(void);
+
+/* Extension: what detection saw (for simdkern-info and bug reports). Strings are NUL-terminated;
+ * a cache size of 0 means unknown. */
+typedef struct {
+  char vendor[32];
+  char model[96];
+  char features[256]; /* space-separated features relevant to dispatch, as detected */
+  const char *detector; /* "cpuinfo" or "cpuid" (built-in) or "hwcap" */
+  size_t l1d_bytes, l2_bytes, l3_bytes;
+  size_t cores; /* online logical processors */
+} sk_cpu_info;
+SK_API sk_status sk_cpu_info_get(sk_cpu_info *out);
+
+/* ---- Vector pairs (scalar result, f64 accumulation) ------------------------------------------ */
+/* dot = sum a[i]*b[i]; sqeuclidean = sum (a[i]-b[i])^2 in the exact difference form; euclidean =
+ * its square root, rescaled so it neither overflows nor underflows while the true value is a
+ * finite normal double. Cosine similarity = dot / (|a| |b|), clamped to [-1, 1], robust to huge
+ * and tiny magnitudes; a zero vector, any NaN or any infinity gives NaN; cos(a, a) of a non-zero
+ * finite vector is in [1 - 2^-52, 1]. n == 0: dot and distances are 0, cosine is NaN.
+ * NULL a, b with n > 0, or NULL out: SK_EINVAL. */
+SK_API sk_status sk_dot_f32(const float *a, const float *b, size_t n, double *out);
+SK_API sk_status sk_cosine_similarity_f32(const float *a, const float *b, size_t n, double *out);
+SK_API sk_status sk_sqeuclidean_f32(const float *a, const float *b, size_t n, double *out);
+SK_API sk_status sk_euclidean_f32(const float *a, const float *b, size_t n, double *out);
+SK_API sk_status sk_dot_f64(const double *a, const double *b, size_t n, double *out);
+SK_API sk_status sk_cosine_similarity_f64(const double *a, const double *b, size_t n, double *out);
+SK_API sk_status sk_sqeuclidean_f64(const double *a, const double *b, size_t n, double *out);
+SK_API sk_status sk_euclidean_f64(const double *a, const double *b, size_t n, double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SIMDKERN_H */

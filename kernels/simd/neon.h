@@ -1,0 +1,15 @@
+/* NEON (AArch64 Advanced SIMD) layer: 2 x f64 with fused multiply-add. */
+#include <arm_neon.h>
+typedef float64x2_t vd;
+#define SK_VD_N 2
+#define SK_U 4
+#define SK_U3 4
+static inline vd vd_zero(void) { return vdupq_n_f64(0.0); }
+static inline vd vd_set1(double x) { return vdupq_n_f64(x); }
+static inline vd vd_loadu(const double *p) { return vld1q_f64(p); }
+static inline vd vd_load_f32(const float *p) { return vcvt_f64_f32(vld1_f32(p)); }
+static inline vd vd_add(vd a, vd b) { return vaddq_f64(a, b); }
+static inline vd vd_sub(vd a, vd b) { return vsubq_f64(a, b); }
+static inline vd vd_mul(vd a, vd b) { return vmulq_f64(a, b); }
+static inline vd vd_fmadd(vd a, vd b, vd c) { return vfmaq_f64(c, a, b); }
+static inline double vd_hsum(vd a) { return vgetq_lane_f64(a, 0) + vgetq_lane_f64(a, 1); }

@@ -1,0 +1,58 @@
+/* Selects the vector layer for the ISA this translation unit is compiled for (-DSK_TARGET_<ISA>)
+ * and adds what every layer shares. Everything here is static inline: an object built with AVX-512
+ * flags must never hand the linker an out-of-line copy that a baseline caller could pick up.
+ *
+ * Layer contract (f64 lanes; f32 data is widened on load, so f32 kernels accumulate in f64):
+ *   vd, SK_VD_N (lanes), SK_U (independent accumulators a reduction should keep), SK_U3 (the same
+ *   when three sums run at once: bounded by the register file)
+ *   vd_zero vd_set1 vd_loadu vd_load_f32 vd_add vd_sub vd_mul vd_fmadd(a,b,c)=a*b+c vd_hsum
+ *   vd_loadu_n / vd_load_f32_n: load n < SK_VD_N elements, zero the rest, never read past them. */
+#ifndef SK_SIMD_H
+#define SK_SIMD_H
+#include <stddef.h>
+#include <string.h>
+
+#define SK_CAT_(a, b) a##b
+#define SK_CAT(a, b) SK_CAT_(a, b)
+
+#if defined(SK_TARGET_AVX512)
+#include "avx512.h"
+#define SK_ISA_SUFFIX avx512
+#elif defined(SK_TARGET_AVX2)
+#include "avx2.h"
+#define SK_ISA_SUFFIX avx2
+#elif defined(SK_TARGET_SSE42)
+#include "sse42.h"
+#define SK_ISA_SUFFIX sse42
+#elif defined(SK_TARGET_NEON)
+#include "neon.h"
+#define SK_ISA_SUFFIX neon
+#elif defined(SK_TARGET_SCALAR)
+#include "scalar.h"
+#define SK_ISA_SUFFIX scalar
+#else
+#error "compile kernels with -DSK_TARGET_<ISA>"
+#endif
+
+/* SK_FN(dot_f32) -> sk_k_dot_f32_avx2: one source, one symbol per ISA. */
+#define SK_FN(name) SK_CAT(SK_CAT(sk_k_, name), SK_CAT(_, SK_ISA_SUFFIX))
+
+#ifndef SK_VD_HAVE_PARTIAL
+/* Tail loads through a zeroed stack buffer: correct everywhere, used where no masked load exists. */
+static inline vd vd_loadu_n(const double *p, size_t n) {
+  double buf[SK_VD_N] = {0};
+  memcpy(buf, p, n * sizeof *p);
+  return vd_loadu(buf);
+}
+static inline vd vd_load_f32_n(const float *p, size_t n) {
+  float buf[SK_VD_N] = {0};
+  memcpy(buf, p, n * sizeof *p);
+  return vd_load_f32(buf);
+}
+#endif
+
+/* Loads that follow the pointer's element type, so a kernel body is written once for f32 and f64. */
+#define SK_LD(p) _Generic((p), const float *: vd_load_f32, const double *: vd_loadu)(p)
+#define SK_LDN(p, n) _Generic((p), const float *: vd_load_f32_n, const double *: vd_loadu_n)(p, n)
+
+#endif

@@ -1,0 +1,17 @@
+/* SSE4.2 layer: 2 x f64, no FMA (multiply then add, two roundings). */
+#include <nmmintrin.h>
+typedef __m128d vd;
+#define SK_VD_N 2
+#define SK_U 4
+#define SK_U3 4
+static inline vd vd_zero(void) { return _mm_setzero_pd(); }
+static inline vd vd_set1(double x) { return _mm_set1_pd(x); }
+static inline vd vd_loadu(const double *p) { return _mm_loadu_pd(p); }
+static inline vd vd_load_f32(const float *p) {
+  return _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(const void *)p)));
+}
+static inline vd vd_add(vd a, vd b) { return _mm_add_pd(a, b); }
+static inline vd vd_sub(vd a, vd b) { return _mm_sub_pd(a, b); }
+static inline vd vd_mul(vd a, vd b) { return _mm_mul_pd(a, b); }
+static inline vd vd_fmadd(vd a, vd b, vd c) { return _mm_add_pd(_mm_mul_pd(a, b), c); }
+static inline double vd_hsum(vd a) { return _mm_cvtsd_f64(_mm_add_sd(a, _mm_unpackhi_pd(a, a))); }
