@@ -10,6 +10,34 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* qemu CPU-model setups set SK_QEMU_CPU. Criterion runs each test in a worker it starts with exec,
+ * and qemu-user lets an exec'd x86-64 program run natively, so every process of the test (runner
+ * and workers) re-executes itself once under `qemu-x86_64 -cpu MODEL`: dispatch then reads that
+ * model's CPUID. SK_QEMU_PID marks a process already under qemu (exec keeps the pid). */
+__attribute__((constructor)) static void sk_test_qemu_reexec(int argc, char **argv, char **envp) {
+  (void)envp;
+  const char *cpu = getenv("SK_QEMU_CPU");
+  if (!cpu || !*cpu) return;
+  char pid[32], exe[4096];
+  snprintf(pid, sizeof pid, "%ld", (long)getpid());
+  const char *mark = getenv("SK_QEMU_PID");
+  if (mark && strcmp(mark, pid) == 0) return;
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len <= 0) _exit(127);
+  exe[len] = 0;
+  setenv("SK_QEMU_PID", pid, 1);
+  char **args = calloc((size_t)argc + 4, sizeof *args);
+  if (!args) _exit(127);
+  args[0] = (char *)"qemu-x86_64";
+  args[1] = (char *)"-cpu";
+  args[2] = (char *)cpu;
+  args[3] = exe;
+  for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
+  execvp(args[0], args);
+  fprintf(stderr, "SK_QEMU_CPU=%s but qemu-x86_64 could not be started\n", cpu);
+  _exit(127); /* never fall back to running natively */
+}
+
 /* Under qemu/valgrind SK_TEST_SCALE=small shrinks the largest sizes. */
 static inline int sk_test_small(void) {
   const char *s = getenv("SK_TEST_SCALE");
