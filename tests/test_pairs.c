@@ -13,32 +13,71 @@ static const fn64 F64[K_N] = {sk_dot_f64, sk_sqeuclidean_f64, sk_euclidean_f64, 
 static const fn32 F32[K_N] = {sk_dot_f32, sk_sqeuclidean_f32, sk_euclidean_f32, sk_cosine_similarity_f32};
 
 /* Reference value and an error bound from the standard forward-error analysis of a sum of n terms
- * in binary64: |err| <= (n + 4) u sum|terms| (u = 2^-53), doubled for mul+add without FMA. */
+ * in binary64: |err| <= (n + 4) u sum|terms| (u = 2^-53), doubled for mul+add without FMA.
+ * The reference scales each vector by a power of two (exact) and sums with Neumaier compensation
+ * in long double, so it stays exact-enough even where long double is only binary64 (valgrind
+ * emulates x87 at 64 bits) and never overflows or underflows on the way. */
 /* overflow_ok: some partial sum of |terms| exceeds DBL_MAX, so an f64 accumulation may end in
  * +-Inf or NaN (Inf - Inf); only a finite answer is then checked. */
 typedef struct { long double v; long double tol; int overflow_ok; } ref_t;
+typedef struct { long double s, c; } nsum;
+static void nadd(nsum *n, long double x) {
+  long double t = n->s + x;
+  if (isfinite(t)) n->c += fabsl(n->s) >= fabsl(x) ? (n->s - t) + x : (x - t) + n->s;
+  n->s = t;
+}
+static long double nval(nsum n) { return isfinite(n.s) ? n.s + n.c : n.s; }
+static int exp_of(long double m) { /* power-of-two exponent of a finite max, 0 otherwise */
+  int e = 0;
+  if (m > 0 && isfinite(m)) frexpl(m, &e);
+  return e;
+}
 
+/* With a NaN or Inf input the answer is NaN or +-Inf by IEEE rules alone, whatever the order;
+ * plain binary64 gets it right (valgrind's long double turns Inf into LDBL_MAX). */
 #define DEFINE_REF(T, S)                                                                   \
-  static ref_t ref_##S(kind k, const T *a, const T *b, size_t n) {                         \
-    long double ab = 0, aa = 0, bb = 0, sabs = 0, sq = 0;                                  \
+  static ref_t ref_nonfinite_##S(kind k, const T *a, const T *b, size_t n) {               \
+    double ab = 0, sq = 0;                                                                 \
     for (size_t i = 0; i < n; i++) {                                                       \
-      long double x = a[i], y = b[i], d = x - y;                                           \
-      ab += x * y; aa += x * x; bb += y * y; sabs += fabsl(x * y); sq += d * d;            \
+      double d = (double)a[i] - (double)b[i];                                              \
+      ab += (double)a[i] * (double)b[i];                                                   \
+      sq += d * d;                                                                         \
+    }                                                                                      \
+    ref_t r = {k == K_DOT ? ab : k == K_SQE ? sq : k == K_EUC ? sqrt(sq) : NAN, 0, 0};     \
+    return r;                                                                              \
+  }                                                                                        \
+  static ref_t ref_##S(kind k, const T *a, const T *b, size_t n) {                         \
+    long double ma = 0, mb = 0, md = 0;                                                    \
+    int bad = 0;                                                                           \
+    for (size_t i = 0; i < n; i++) {                                                       \
+      long double x = a[i], y = b[i];                                                      \
+      bad |= !isfinite((double)a[i]) || !isfinite((double)b[i]);                           \
+      ma = fmaxl(ma, fabsl(x)); mb = fmaxl(mb, fabsl(y)); md = fmaxl(md, fabsl(x - y));    \
+    }                                                                                      \
+    if (bad) return ref_nonfinite_##S(k, a, b, n);                                         \
+    int ea = exp_of(ma), eb = bad ? 0 : exp_of(mb), ed = bad ? 0 : exp_of(md);  \
+    nsum ab = {0, 0}, aa = {0, 0}, bb = {0, 0}, sabs = {0, 0}, sq = {0, 0};                \
+    for (size_t i = 0; i < n; i++) {                                                       \
+      long double x = ldexpl(a[i], -ea), y = ldexpl(b[i], -eb);                            \
+      long double d = ldexpl((long double)a[i] - (long double)b[i], -ed);                  \
+      nadd(&ab, x * y); nadd(&aa, x * x); nadd(&bb, y * y); nadd(&sabs, fabsl(x * y));     \
+      nadd(&sq, d * d);                                                                    \
     }                                                                                      \
     long double g = (long double)(n + 4) * 0x1p-52L;                                       \
     ref_t r = {0, 0, 0};                                                                   \
     switch (k) {                                                                           \
-    case K_DOT: r.v = ab; r.tol = g * sabs; r.overflow_ok = sabs > DBL_MAX; break;          \
-    case K_SQE: r.v = sq; r.tol = 2 * g * sq; break;                                       \
-    case K_EUC: r.v = sqrtl(sq); r.tol = (g + 0x1p-52L) * r.v; break;                      \
+    case K_DOT:                                                                            \
+      r.v = ldexpl(nval(ab), ea + eb);                                                     \
+      r.tol = g * ldexpl(nval(sabs), ea + eb);                                             \
+      r.overflow_ok = !(ldexpl(nval(sabs), ea + eb) <= DBL_MAX);                           \
+      break;                                                                               \
+    case K_SQE: r.v = ldexpl(nval(sq), 2 * ed); r.tol = 2 * g * r.v; break;                \
+    case K_EUC: r.v = ldexpl(sqrtl(nval(sq)), ed); r.tol = (g + 0x1p-52L) * r.v; break;    \
     default: {                                                                             \
-      int bad = !(aa > 0) || !(bb > 0) || !isfinite(aa) || !isfinite(bb) || isnan(ab);     \
-      for (size_t i = 0; i < n && !bad; i++) bad = !isfinite((double)a[i]) || !isfinite((double)b[i]); \
-      long double den = sqrtl(aa) * sqrtl(bb);                                             \
-      r.v = bad ? NAN : ab / den;                                                          \
-      if (r.v > 1) r.v = 1;                                                                \
-      if (r.v < -1) r.v = -1;                                                              \
-      r.tol = bad ? 0 : 2 * g * sabs / den + 0x1p-50L;                                     \
+      long double den = sqrtl(nval(aa)) * sqrtl(nval(bb));                                 \
+      bad |= !(nval(aa) > 0) || !(nval(bb) > 0);                                           \
+      r.v = bad ? NAN : fminl(1, fmaxl(-1, nval(ab) / den));                               \
+      r.tol = bad ? 0 : 2 * g * nval(sabs) / den + 0x1p-50L;                               \
     }                                                                                      \
     }                                                                                      \
     /* tiny results: subnormal granularity of the f64 accumulation */                      \
