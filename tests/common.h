@@ -8,34 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-/* qemu CPU-model setups set SK_QEMU_CPU. Criterion runs each test in a worker it starts with exec,
- * and qemu-user lets an exec'd x86-64 program run natively, so every process of the test (runner
- * and workers) re-executes itself once under `qemu-x86_64 -cpu MODEL`: dispatch then reads that
- * model's CPUID. SK_QEMU_PID marks a process already under qemu (exec keeps the pid). */
-__attribute__((constructor)) static void sk_test_qemu_reexec(int argc, char **argv, char **envp) {
-  (void)envp;
-  const char *cpu = getenv("SK_QEMU_CPU");
-  if (!cpu || !*cpu) return;
-  char pid[32], exe[4096];
-  snprintf(pid, sizeof pid, "%ld", (long)getpid());
-  const char *mark = getenv("SK_QEMU_PID");
-  if (mark && strcmp(mark, pid) == 0) return;
-  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (len <= 0) _exit(127);
-  exe[len] = 0;
-  setenv("SK_QEMU_PID", pid, 1);
-  char **args = calloc((size_t)argc + 4, sizeof *args);
-  if (!args) _exit(127);
-  args[0] = (char *)"qemu-x86_64";
-  args[1] = (char *)"-cpu";
-  args[2] = (char *)cpu;
-  args[3] = exe;
-  for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
-  execvp(args[0], args);
-  fprintf(stderr, "SK_QEMU_CPU=%s but qemu-x86_64 could not be started\n", cpu);
-  _exit(127); /* never fall back to running natively */
+/* Criterion starts every test's worker with fork + execve. Under qemu-user an exec leaves the
+ * emulator: an x86-64 worker would run natively (wrong CPUID), an aarch64 one not at all (no
+ * binfmt_misc). Setups that run under an emulator set SK_EXEC_WRAP to its command line (e.g.
+ * "/usr/bin/qemu-x86_64 -cpu Haswell"); this definition interposes libc's execve so the worker
+ * is started through it again. Without SK_EXEC_WRAP it is a plain execve. */
+int execve(const char *path, char *const argv[], char *const envp[]) {
+  const char *wrap = getenv("SK_EXEC_WRAP");
+  if (!wrap || !*wrap) return (int)syscall(SYS_execve, path, argv, envp);
+  static char words[512], exe[4096];
+  static char *args[256];
+  snprintf(words, sizeof words, "%s", wrap);
+  size_t n = 0;
+  for (char *t = strtok(words, " "); t && n < 8; t = strtok(NULL, " ")) args[n++] = t;
+  ssize_t len = readlink(path, exe, sizeof exe - 1); /* /proc/self/exe would name the emulator */
+  if (len > 0) exe[len] = 0;
+  else snprintf(exe, sizeof exe, "%s", path);
+  args[n++] = exe;
+  for (size_t i = 1; argv[0] && argv[i] && n < 255; i++) args[n++] = argv[i];
+  args[n] = NULL;
+  return (int)syscall(SYS_execve, args[0], args, envp);
 }
 
 /* Under qemu/valgrind SK_TEST_SCALE=small shrinks the largest sizes. */
