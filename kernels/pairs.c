@@ -1,70 +1,87 @@
 /* Vector-pair reductions (dot, squared euclidean, the three cosine sums), written once against
- * the vector layer and compiled once per ISA. SK_U independent accumulators hide the FMA latency;
- * the reduction order depends only on n and the ISA, so results are deterministic. */
+ * the vector layer and compiled once per ISA. U independent accumulators (SK_U, or SK_U3 when
+ * three sums run together) hide the FMA latency; they are separate named variables, not an
+ * array, so the compiler keeps every one in a register. The summation order depends only on n
+ * and the ISA, so results are deterministic and independent of alignment. */
 #include "kernels.h"
 #include "simd/simd.h"
 
-/* Runs STEP(u, va, vb) over SK_U-vector blocks, then single vectors, then a zero-padded tail
- * (which goes to accumulator 1 % U: zero lanes add nothing). Accumulators are named by the caller. */
-#define SK_PAIR_LOOP(U, a, b, n, STEP)                                                    \
-  do {                                                                                 \
-    size_t i_ = 0;                                                                     \
-    for (; i_ + (U) * SK_VD_N <= (n); i_ += (U) * SK_VD_N) {                         \
-      _Pragma("GCC unroll 8") for (int u = 0; u < (U); u++) {                          \
-        vd va = SK_LD((a) + i_ + (size_t)u * SK_VD_N);                                 \
-        vd vb = SK_LD((b) + i_ + (size_t)u * SK_VD_N);                                 \
-        STEP(u, va, vb);                                                               \
-      }                                                                                \
-    }                                                                                  \
-    for (; i_ + SK_VD_N <= (n); i_ += SK_VD_N) {                                       \
-      vd va = SK_LD((a) + i_), vb = SK_LD((b) + i_);                                   \
-      STEP(0, va, vb);                                                                 \
-    }                                                                                  \
-    if (i_ < (n)) {                                                                    \
-      vd va = SK_LDN((a) + i_, (n)-i_), vb = SK_LDN((b) + i_, (n)-i_);                 \
-      STEP(1 % (U), va, vb);                                                            \
-    }                                                                                  \
+/* REP(U, X) expands X(0) .. X(U-1); U is 4 or 8. */
+#define REP4(X) X(0) X(1) X(2) X(3)
+#define REP8(X) REP4(X) X(4) X(5) X(6) X(7)
+#define REP(U, X) SK_CAT(REP, U)(X)
+
+/* p##0 = pairwise sum of p##0 .. p##(U-1), fixed order */
+#define FOLD4(p) (p##0 = vd_add(vd_add(p##0, p##2), vd_add(p##1, p##3)))
+#define FOLD8(p)                  \
+  (p##0 = vd_add(p##0, p##4), p##1 = vd_add(p##1, p##5), p##2 = vd_add(p##2, p##6), \
+   p##3 = vd_add(p##3, p##7), FOLD4(p))
+#define FOLD(U, p) SK_CAT(FOLD, U)(p)
+
+/* Main loop over U-vector blocks (STEP(u, va, vb) with a literal u), then the accumulators are
+ * folded into number 0, which takes the remaining single vectors and the zero-padded tail. */
+#define SK_PAIR_LOOP(U, a, b, n, STEP, FOLDS)                                     \
+  do {                                                                            \
+    size_t i_ = 0;                                                                \
+    for (; i_ + (U) * SK_VD_N <= (n); i_ += (U) * SK_VD_N) {                      \
+      REP(U, STEP##_AT)                                                           \
+    }                                                                             \
+    FOLDS;                                                                        \
+    for (; i_ + SK_VD_N <= (n); i_ += SK_VD_N) {                                  \
+      vd va = SK_LD((a) + i_), vb = SK_LD((b) + i_);                              \
+      STEP(0, va, vb);                                                            \
+    }                                                                             \
+    if (i_ < (n)) {                                                               \
+      vd va = SK_LDN((a) + i_, (n)-i_), vb = SK_LDN((b) + i_, (n)-i_);            \
+      STEP(0, va, vb);                                                            \
+    }                                                                             \
   } while (0)
 
-static inline double reduce(vd *acc, int nacc) { /* pairwise, fixed order */
-  _Pragma("GCC unroll 8") for (int w = nacc / 2; w >= 1; w /= 2)
-    _Pragma("GCC unroll 8") for (int u = 0; u < w; u++) acc[u] = vd_add(acc[u], acc[u + w]);
-  return vd_hsum(acc[0]);
-}
+/* STEP##_AT(u): load vector u of the current block and apply STEP to accumulator u. */
+#define AT(STEP, u)                                                 \
+  {                                                                 \
+    vd va = SK_LD(a + i_ + (size_t)(u)*SK_VD_N);                    \
+    vd vb = SK_LD(b + i_ + (size_t)(u)*SK_VD_N);                    \
+    STEP(u, va, vb);                                                \
+  }
 
-#define ZERO_ACC(acc, U) \
-  vd acc[U];             \
-  _Pragma("GCC unroll 8") for (int u = 0; u < (U); u++) acc[u] = vd_zero()
+#define DECL4(p) vd p##0 = vd_zero(), p##1 = p##0, p##2 = p##0, p##3 = p##0
+#define DECL8(p) DECL4(p), p##4 = p##0, p##5 = p##0, p##6 = p##0, p##7 = p##0
+#define DECL(U, p) SK_CAT(DECL, U)(p)
 
-#define DOT_STEP(u, va, vb) (acc[u] = vd_fmadd(va, vb, acc[u]))
+#define DOT_STEP(u, va, vb) (acc##u = vd_fmadd(va, vb, acc##u))
+#define DOT_STEP_AT(u) AT(DOT_STEP, u)
 #define SQE_STEP(u, va, vb) \
-  do { vd d_ = vd_sub(va, vb); acc[u] = vd_fmadd(d_, d_, acc[u]); } while (0)
-#define COS_STEP(u, va, vb)               \
-  do {                                    \
-    ab[u] = vd_fmadd(va, vb, ab[u]);      \
-    aa[u] = vd_fmadd(va, va, aa[u]);      \
-    bb[u] = vd_fmadd(vb, vb, bb[u]);      \
+  do { vd d_ = vd_sub(va, vb); acc##u = vd_fmadd(d_, d_, acc##u); } while (0)
+#define SQE_STEP_AT(u) AT(SQE_STEP, u)
+#define COS_STEP(u, va, vb)                \
+  do {                                     \
+    ab##u = vd_fmadd(va, vb, ab##u);       \
+    aa##u = vd_fmadd(va, va, aa##u);       \
+    bb##u = vd_fmadd(vb, vb, bb##u);       \
   } while (0)
+#define COS_STEP_AT(u) AT(COS_STEP, u)
 
 #define DEFINE_PAIRS(T, S)                                                           \
   double SK_FN(dot_##S)(const T *a, const T *b, size_t n) {                          \
-    ZERO_ACC(acc, SK_U);                                                                       \
-    SK_PAIR_LOOP(SK_U, a, b, n, DOT_STEP);                                                 \
-    return reduce(acc, SK_U);                                                              \
+    DECL(SK_U, acc);                                                                       \
+    SK_PAIR_LOOP(SK_U, a, b, n, DOT_STEP, FOLD(SK_U, acc));                          \
+    return vd_hsum(acc0);                                                            \
   }                                                                                  \
   double SK_FN(sqeuclidean_##S)(const T *a, const T *b, size_t n) {                  \
-    ZERO_ACC(acc, SK_U);                                                                       \
-    SK_PAIR_LOOP(SK_U, a, b, n, SQE_STEP);                                                 \
-    return reduce(acc, SK_U);                                                              \
+    DECL(SK_U, acc);                                                                       \
+    SK_PAIR_LOOP(SK_U, a, b, n, SQE_STEP, FOLD(SK_U, acc));                          \
+    return vd_hsum(acc0);                                                            \
   }                                                                                  \
   void SK_FN(cos_sums_##S)(const T *a, const T *b, size_t n, double s[3]) {          \
-    ZERO_ACC(ab, SK_U3);                                                                        \
-    ZERO_ACC(aa, SK_U3);                                                                        \
-    ZERO_ACC(bb, SK_U3);                                                                        \
-    SK_PAIR_LOOP(SK_U3, a, b, n, COS_STEP);                                                 \
-    s[0] = reduce(ab, SK_U3);                                                               \
-    s[1] = reduce(aa, SK_U3);                                                               \
-    s[2] = reduce(bb, SK_U3);                                                               \
+    DECL(SK_U3, ab);                                                                        \
+    DECL(SK_U3, aa);                                                                        \
+    DECL(SK_U3, bb);                                                                        \
+    SK_PAIR_LOOP(SK_U3, a, b, n, COS_STEP,                                           \
+                 (FOLD(SK_U3, ab), FOLD(SK_U3, aa), FOLD(SK_U3, bb)));               \
+    s[0] = vd_hsum(ab0);                                                             \
+    s[1] = vd_hsum(aa0);                                                             \
+    s[2] = vd_hsum(bb0);                                                             \
   }
 
 DEFINE_PAIRS(float, f32)
