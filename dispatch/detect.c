@@ -8,7 +8,9 @@
 
 #include "internal.h"
 
-#ifdef SK_HAVE_CPUINFO
+/* SK_NO_CPUINFO: a test build that exercises the built-in detector even where cpuinfo exists. */
+#if defined(SK_HAVE_CPUINFO) && !defined(SK_NO_CPUINFO)
+#define SK_USE_CPUINFO 1
 #include <cpuinfo.h>
 #endif
 
@@ -40,7 +42,7 @@ static int os_zmm(const x86_regs *r) { return (r->xcr0 & 0xE6) == 0xE6; }
 static unsigned detect_raw(const char **how) {
   x86_regs r = x86_read();
   int sse42, avx2, avx512;
-#ifdef SK_HAVE_CPUINFO
+#ifdef SK_USE_CPUINFO
   if (cpuinfo_initialize()) {
     *how = "cpuinfo";
     sse42 = cpuinfo_has_x86_sse4_2();
@@ -66,7 +68,7 @@ static void describe_arch(sk_cpu_info *o) {
   if (__get_cpuid(0, &a, &b, &c, &d)) {
     memcpy(o->vendor, &b, 4); memcpy(o->vendor + 4, &d, 4); memcpy(o->vendor + 8, &c, 4);
   }
-  if (__get_cpuid_max(0x80000000u, NULL) >= 0x80000004u) {
+  if ((unsigned)__get_cpuid_max(0x80000000u, NULL) >= 0x80000004u) {
     for (unsigned i = 0; i < 3; i++)
       __get_cpuid(0x80000002u + i, &brand[4 * i], &brand[4 * i + 1], &brand[4 * i + 2], &brand[4 * i + 3]);
     memcpy(o->model, brand, sizeof brand < sizeof o->model - 1 ? sizeof brand : sizeof o->model - 1);
@@ -93,7 +95,7 @@ static void describe_arch(sk_cpu_info *o) {
 
 static unsigned detect_raw(const char **how) {
   int neon;
-#ifdef SK_HAVE_CPUINFO
+#ifdef SK_USE_CPUINFO
   if (cpuinfo_initialize()) {
     *how = "cpuinfo";
     neon = cpuinfo_has_arm_neon();
@@ -142,7 +144,7 @@ void sk_detect_describe(sk_cpu_info *o) {
   sk_detect_mask();
   o->detector = atomic_load_explicit(&g_how, memory_order_relaxed);
   describe_arch(o);
-#ifdef SK_HAVE_CPUINFO
+#ifdef SK_USE_CPUINFO
   if (cpuinfo_initialize()) {
     const struct cpuinfo_package *p = cpuinfo_get_package(0);
     if (p && p->name[0] && !o->model[0]) snprintf(o->model, sizeof o->model, "%s", p->name);

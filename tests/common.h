@@ -67,6 +67,9 @@ static inline int sk_test_use(sk_isa isa) {
   for (sk_isa isa = SK_ISA_SCALAR; isa <= SK_ISA_NEON; isa++)      \
     if (sk_isa_supported(isa) && sk_test_use(isa))
 
+/* C11 aligned_alloc wants a size that is a multiple of the alignment */
+static inline void *sk_aligned(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
+
 /* xorshift64*: reproducible data on every platform */
 static inline uint64_t sk_rng(uint64_t *s) {
   *s ^= *s >> 12; *s ^= *s << 25; *s ^= *s >> 27;

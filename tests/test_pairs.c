@@ -132,7 +132,7 @@ DEFINE_RUN(float, f32)
     for (size_t n = 0; n <= 4 * lanes + 3; n++) sizes[ns++] = n;                             \
     sizes[ns++] = 1000;                                                                      \
     sizes[ns++] = sk_test_small() ? 10007 : nmax;                                            \
-    T *ba = aligned_alloc(64, (nmax + 64) * sizeof(T)), *bb = aligned_alloc(64, (nmax + 64) * sizeof(T)); \
+    T *ba = sk_aligned((nmax + 64) * sizeof(T)), *bb = sk_aligned((nmax + 64) * sizeof(T));       \
     uint64_t seed = 0x9e3779b97f4a7c15ull;                                                   \
     for (size_t i = 0; i < nmax + 64; i++) {                                                 \
       ba[i] = (T)(sk_unif(&seed) * scale);                                                   \

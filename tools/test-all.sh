@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, every setup: native (every ISA this CPU runs, in-process), qemu-x86_64
 # CPU models core2duo/Nehalem/Haswell (dispatch by real CPUID: scalar/sse42/avx2), valgrind
-# memcheck (avx2), and the aarch64 cross build under qemu-aarch64 (neon). Installs what it needs
+# memcheck (avx2), the aarch64 cross build under qemu-aarch64 (neon), and a clang ASan+UBSan build
+# with a 30 s libFuzzer run over the pair kernels. Installs what it needs
 # on a fresh Debian machine. Ends with 'N passed, N failed'.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,10 @@ build build -Dtests=enabled || { echo "0 passed, 1 failed"; exit 1; }
 build build-aarch64 --cross-file .deps/arm64/paths.ini --cross-file tools/aarch64-linux-gnu.ini \
   -Dcpuinfo=disabled -Dtests=enabled || { echo "0 passed, 1 failed"; exit 1; }
 
-rm -f build/meson-logs/testlog*.json build-aarch64/meson-logs/testlog*.json
+CC=clang build build-asan -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all \
+  -Db_lundef=false -Dfuzz=true -Dbench=false -Dtests=enabled || { echo "0 passed, 1 failed"; exit 1; }
+
+rm -f build/meson-logs/testlog*.json build-aarch64/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json
 run() { # label, meson test args...
   local label=$1; shift
   local t0=$SECONDS
@@ -30,5 +34,7 @@ run nehalem -C build --setup nehalem
 run haswell -C build --setup haswell
 run valgrind -C build --setup valgrind
 run aarch64 -C build-aarch64
+run asan-ubsan-fuzz -C build-asan --no-suite abi
 grep -h "ISAs tested" build/meson-logs/testlog*.txt build-aarch64/meson-logs/testlog.txt | sort | uniq -c
-python3 tools/count-tests.py build/meson-logs/testlog*.json build-aarch64/meson-logs/testlog.json
+python3 tools/count-tests.py build/meson-logs/testlog*.json build-aarch64/meson-logs/testlog.json \
+  build-asan/meson-logs/testlog.json
