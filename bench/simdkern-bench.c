@@ -188,40 +188,41 @@ static size_t vec_bytes(sk_isa isa) {
 }
 
 /* ---- timing ------------------------------------------------------------------------------------ */
-/* Median over `reps` batches of the per-call time; a batch lasts about 20 us. */
-static double time_l1(const subject *s, const void *a, const void *b, size_t d, int reps) {
-  size_t batch = 1;
-  for (;;) {
-    double t = now_ns();
-    for (size_t i = 0; i < batch; i++) s->fn(a, b, d, s->ctx);
-    if (now_ns() - t > 20000 || batch > (1u << 24)) break;
-    batch *= 2;
-  }
-  double *v = malloc((size_t)reps * sizeof *v);
-  for (int r = 0; r < reps; r++) {
-    double t = now_ns();
-    for (size_t i = 0; i < batch; i++) s->fn(a, b, d, s->ctx);
-    v[r] = (now_ns() - t) / (double)batch;
-  }
-  qsort(v, (size_t)reps, sizeof *v, cmp_d);
-  double m = v[reps / 2];
-  free(v);
-  return m;
+/* The subjects are timed round-robin (one batch each per round, `reps` rounds) and each gets the
+ * median of its rounds: on a shared, noisy machine a slow spell then hits every subject alike.
+ * L1: a batch repeats the call on the same two vectors for about 20 us. DRAM: one query against
+ * every row of a buffer several times the L3. Result: ns per call. */
+typedef struct {
+  const subject *s; const sk_isa *isa; size_t n;
+  const void *a, *b; size_t d;          /* L1 */
+  const char *rows; size_t nrows, esz;  /* DRAM when rows != NULL */
+} timing;
+
+static double run_once(const timing *t, size_t i, size_t batch) {
+  const subject *s = &t->s[i];
+  sk_isa_use(t->isa[i]);
+  double t0 = now_ns();
+  if (t->rows)
+    for (size_t r = 0; r < t->nrows; r++) s->fn(t->a, t->rows + r * t->d * t->esz, t->d, s->ctx);
+  else
+    for (size_t k = 0; k < batch; k++) s->fn(t->a, t->b, t->d, s->ctx);
+  return (now_ns() - t0) / (double)(t->rows ? t->nrows : batch);
 }
 
-/* One query against `rows` rows of a buffer far larger than L3; median ns per row. */
-static double time_stream(const subject *s, const void *q, const char *rows, size_t nrows, size_t d,
-                          size_t esz, int reps) {
-  double *v = malloc((size_t)reps * sizeof *v);
-  for (int r = 0; r < reps; r++) {
-    double t = now_ns();
-    for (size_t i = 0; i < nrows; i++) s->fn(q, rows + i * d * esz, d, s->ctx);
-    v[r] = (now_ns() - t) / (double)nrows;
+static void time_all(const timing *t, int reps, double *out) {
+  size_t batch[16];
+  for (size_t i = 0; i < t->n; i++) {
+    batch[i] = 1;
+    while (!t->rows && run_once(t, i, batch[i]) * (double)batch[i] < 20000 && batch[i] < (1u << 24))
+      batch[i] *= 2;
   }
-  qsort(v, (size_t)reps, sizeof *v, cmp_d);
-  double m = v[reps / 2];
-  free(v);
-  return m;
+  double v[16][64];
+  for (int r = 0; r < reps; r++)
+    for (size_t i = 0; i < t->n; i++) v[i][r] = run_once(t, i, batch[i]);
+  for (size_t i = 0; i < t->n; i++) {
+    qsort(v[i], (size_t)reps, sizeof v[i][0], cmp_d);
+    out[i] = v[i][reps / 2];
+  }
 }
 
 static void *alloc_fill(size_t bytes, int f32, uint64_t seed) {
@@ -266,8 +267,11 @@ int main(int argc, char **argv) {
   load_peers();
   sk_isa start = sk_isa_active();
   double ghz = measure_ghz();
-  size_t big_bytes = (size_t)(quick ? 256 : 1024) << 20; /* far beyond any L3 here */
+  size_t big_bytes = (size_t)(quick ? 256 : 512) << 20; /* several times any L3 here */
+  /* rows to stream, as valid doubles and as valid floats (f64 bits read as floats would be
+   * NaN, Inf and subnormals half the time) */
   double *big = alloc_fill(big_bytes, 0, 3);
+  float *big32 = alloc_fill(big_bytes, 1, 4);
   double dram = measure_dram_gbs(big, big_bytes / 8);
   int reps = quick ? 9 : 31;
 
@@ -296,10 +300,10 @@ int main(int argc, char **argv) {
       size_t d = dims[di];
       if (quick && d != 768 && d != 128) continue;
       for (int where = 0; where < 2; where++) { /* 0 = L1-resident, 1 = streaming from DRAM */
-        if (where == 1 && d != 768 && d != 1536) continue;
+        if (where == 1 && quick && d != 768) continue;
         size_t nrows = big_bytes / (d * esz);
         void *a = alloc_fill(d * esz, f32, 1), *b = alloc_fill(d * esz, f32, 2);
-        const char *rows = (const char *)big;
+        const char *rows = f32 ? (const char *)big32 : (const char *)big;
         double bytes = where == 0 ? 2.0 * (double)(d * esz) : (double)(d * esz);
         /* subjects: simdkern per supported ISA, then peers */
         subject subj[16];
@@ -313,12 +317,8 @@ int main(int argc, char **argv) {
         size_t nsk = ns;
         for (size_t p = 0; p < np; p++) { sisa[ns] = start; subj[ns++] = peers[p]; }
         double t[16];
-        for (size_t s = 0; s < ns; s++) {
-          if (s < nsk) sk_isa_use(sisa[s]);
-          else sk_isa_use(start);
-          t[s] = where == 0 ? time_l1(&subj[s], a, b, d, reps)
-                            : time_stream(&subj[s], a, rows, nrows, d, esz, quick ? 3 : 5);
-        }
+        timing tm = {subj, sisa, ns, a, b, d, where ? rows : NULL, nrows, esz};
+        time_all(&tm, where ? 3 : reps, t);
         sk_isa_use(start);
         double best = t[nsk - 1]; /* the strongest ISA */
         for (size_t s = 0; s < ns; s++) {
@@ -341,5 +341,6 @@ int main(int argc, char **argv) {
   }
   if (js) { fprintf(js, "\n]}\n"); fclose(js); }
   free(big);
+  free(big32);
   return 0;
 }

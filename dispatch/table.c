@@ -1,6 +1,6 @@
 /* The active kernel table: chosen once (first use), thread-safely, from detection and
- * SIMDKERN_ISA; switchable with sk_isa_use. An atomic index, so readers never see a torn or
- * half-initialised table (the SimSIMD/valkey-search race). */
+ * SIMDKERN_ISA; switchable with sk_isa_use. One atomic pointer to a const (isa, table) entry, so
+ * readers never see a torn or half-initialised table (the SimSIMD/valkey-search race). */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -8,19 +8,19 @@
 #include "internal.h"
 
 #define SK_NISA 5
-static const sk_kernels *const tables[SK_NISA] = {
-    [SK_ISA_SCALAR] = &sk_k_table_scalar,
+static const sk_active_t entries[SK_NISA] = {
+    [SK_ISA_SCALAR] = {SK_ISA_SCALAR, &sk_k_table_scalar},
 #ifdef SK_HAVE_SSE42
-    [SK_ISA_SSE42] = &sk_k_table_sse42,
+    [SK_ISA_SSE42] = {SK_ISA_SSE42, &sk_k_table_sse42},
 #endif
 #ifdef SK_HAVE_AVX2
-    [SK_ISA_AVX2] = &sk_k_table_avx2,
+    [SK_ISA_AVX2] = {SK_ISA_AVX2, &sk_k_table_avx2},
 #endif
 #ifdef SK_HAVE_AVX512
-    [SK_ISA_AVX512] = &sk_k_table_avx512,
+    [SK_ISA_AVX512] = {SK_ISA_AVX512, &sk_k_table_avx512},
 #endif
 #ifdef SK_HAVE_NEON
-    [SK_ISA_NEON] = &sk_k_table_neon,
+    [SK_ISA_NEON] = {SK_ISA_NEON, &sk_k_table_neon},
 #endif
 };
 static const char *const names[SK_NISA] = {"scalar", "sse42", "avx2", "avx512", "neon"};
@@ -36,7 +36,7 @@ static const sk_isa chain[] = {SK_ISA_SCALAR, SK_ISA_SSE42, SK_ISA_AVX2, SK_ISA_
 static int valid(sk_isa isa) { return (unsigned)isa < SK_NISA; }
 
 const char *sk_isa_name(sk_isa isa) { return valid(isa) ? names[isa] : "unknown"; }
-int sk_isa_compiled(sk_isa isa) { return valid(isa) && tables[isa] != NULL; }
+int sk_isa_compiled(sk_isa isa) { return valid(isa) && entries[isa].k != NULL; }
 int sk_isa_supported(sk_isa isa) {
   return sk_isa_compiled(isa) && (sk_detect_mask() >> isa & 1u);
 }
@@ -52,24 +52,19 @@ static sk_isa choose(void) {
   return SK_ISA_SCALAR;
 }
 
-static atomic_int g_active = -1;
+_Atomic(const sk_active_t *) sk_g_active;
 
-static sk_isa active(void) {
-  int a = atomic_load_explicit(&g_active, memory_order_acquire);
-  if (a < 0) {
-    int want = (int)choose(), expected = -1;
-    /* the first thread to finish wins; a concurrent sk_isa_use is never overwritten */
-    a = atomic_compare_exchange_strong(&g_active, &expected, want) ? want : expected;
-  }
-  return (sk_isa)a;
+const sk_active_t *sk_table_resolve(void) {
+  const sk_active_t *want = &entries[choose()], *expected = NULL;
+  /* the first thread to finish wins; a concurrent sk_isa_use is never overwritten */
+  return atomic_compare_exchange_strong(&sk_g_active, &expected, want) ? want : expected;
 }
 
-const sk_kernels *sk_table(void) { return tables[active()]; }
-sk_isa sk_isa_active(void) { return active(); }
+sk_isa sk_isa_active(void) { return sk_active()->isa; }
 
 sk_status sk_isa_use(sk_isa isa) {
   if (!valid(isa)) return SK_EINVAL;
   if (!sk_isa_supported(isa)) return SK_ENOTSUP;
-  atomic_store_explicit(&g_active, (int)isa, memory_order_release);
+  atomic_store_explicit(&sk_g_active, &entries[isa], memory_order_release);
   return SK_OK;
 }
