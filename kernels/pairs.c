@@ -11,15 +11,17 @@
 #define REP8(X) REP4(X) X(4) X(5) X(6) X(7)
 #define REP(U, X) SK_CAT(REP, U)(X)
 
-/* p##0 = pairwise sum of p##0 .. p##(U-1), fixed order */
-#define FOLD4(p) (p##0 = vd_add(vd_add(p##0, p##2), vd_add(p##1, p##3)))
-#define FOLD8(p)                  \
+/* p##0, p##1 = pairwise sums of p##0 .. p##(U-1) (even and odd halves), fixed order */
+#define FOLD4(p) (p##0 = vd_add(p##0, p##2), p##1 = vd_add(p##1, p##3))
+#define FOLD8(p)                                                                      \
   (p##0 = vd_add(p##0, p##4), p##1 = vd_add(p##1, p##5), p##2 = vd_add(p##2, p##6), \
    p##3 = vd_add(p##3, p##7), FOLD4(p))
 #define FOLD(U, p) SK_CAT(FOLD, U)(p)
 
-/* Main loop over U-vector blocks (STEP(u, va, vb) with a literal u), then the accumulators are
- * folded into number 0, which takes the remaining single vectors and the zero-padded tail. */
+/* Main loop over U-vector blocks (STEP(u, va, vb) with a literal u). The accumulators are then
+ * folded into numbers 0 and 1, which take the remaining vectors two at a time (short vectors
+ * keep two FMA chains, not one), then a last single vector and the zero-padded tail. The caller
+ * adds 0 and 1. */
 #define SK_PAIR_LOOP(U, a, b, n, STEP, FOLDS)                                     \
   do {                                                                            \
     size_t i_ = 0;                                                                \
@@ -27,13 +29,17 @@
       REP(U, STEP##_AT)                                                           \
     }                                                                             \
     FOLDS;                                                                        \
-    for (; i_ + SK_VD_N <= (n); i_ += SK_VD_N) {                                  \
-      vd va = SK_LD((a) + i_), vb = SK_LD((b) + i_);                              \
-      STEP(0, va, vb);                                                            \
+    for (; i_ + 2 * SK_VD_N <= (n); i_ += 2 * SK_VD_N) {                          \
+      STEP##_AT(0)                                                                \
+      STEP##_AT(1)                                                                \
+    }                                                                             \
+    if (i_ + SK_VD_N <= (n)) {                                                    \
+      STEP##_AT(0)                                                                \
+      i_ += SK_VD_N;                                                              \
     }                                                                             \
     if (i_ < (n)) {                                                               \
       vd va = SK_LDN((a) + i_, (n)-i_), vb = SK_LDN((b) + i_, (n)-i_);            \
-      STEP(0, va, vb);                                                            \
+      STEP(1, va, vb);                                                            \
     }                                                                             \
   } while (0)
 
@@ -66,12 +72,12 @@
   double SK_FN(dot_##S)(const T *a, const T *b, size_t n) {                          \
     DECL(SK_U, acc);                                                                       \
     SK_PAIR_LOOP(SK_U, a, b, n, DOT_STEP, FOLD(SK_U, acc));                          \
-    return vd_hsum(acc0);                                                            \
+    return vd_hsum(vd_add(acc0, acc1));                                                            \
   }                                                                                  \
   double SK_FN(sqeuclidean_##S)(const T *a, const T *b, size_t n) {                  \
     DECL(SK_U, acc);                                                                       \
     SK_PAIR_LOOP(SK_U, a, b, n, SQE_STEP, FOLD(SK_U, acc));                          \
-    return vd_hsum(acc0);                                                            \
+    return vd_hsum(vd_add(acc0, acc1));                                                            \
   }                                                                                  \
   void SK_FN(cos_sums_##S)(const T *a, const T *b, size_t n, double s[3]) {          \
     DECL(SK_U3, ab);                                                                        \
@@ -79,9 +85,9 @@
     DECL(SK_U3, bb);                                                                        \
     SK_PAIR_LOOP(SK_U3, a, b, n, COS_STEP,                                           \
                  (FOLD(SK_U3, ab), FOLD(SK_U3, aa), FOLD(SK_U3, bb)));               \
-    s[0] = vd_hsum(ab0);                                                             \
-    s[1] = vd_hsum(aa0);                                                             \
-    s[2] = vd_hsum(bb0);                                                             \
+    s[0] = vd_hsum(vd_add(ab0, ab1));                                                             \
+    s[1] = vd_hsum(vd_add(aa0, aa1));                                                             \
+    s[2] = vd_hsum(vd_add(bb0, bb1));                                                             \
   }
 
 DEFINE_PAIRS(float, f32)
