@@ -18,3 +18,19 @@ static inline double vd_hsum(vd a) {
   __m128d s = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
   return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
 }
+static inline void vd_storeu(double *p, vd v) { _mm256_storeu_pd(p, v); }
+static inline vd vd_sqrt(vd a) { return _mm256_sqrt_pd(a); }
+
+typedef __m256 vf;
+#define SK_VF_N 8
+static inline vf vf_zero(void) { return _mm256_setzero_ps(); }
+static inline vf vf_set1(float x) { return _mm256_set1_ps(x); }
+static inline vf vf_loadu(const float *p) { return _mm256_loadu_ps(p); }
+static inline void vf_storeu(float *p, vf v) { _mm256_storeu_ps(p, v); }
+static inline vf vf_add(vf a, vf b) { return _mm256_add_ps(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
+static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
+#define SK_MR 4
+#define SK_NV 2

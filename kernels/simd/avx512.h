@@ -24,3 +24,29 @@ static inline double vd_hsum(vd a) { /* fixed order: halves, then quarters, then
   __m128d s = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
   return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
 }
+static inline void vd_storeu(double *p, vd v) { _mm512_storeu_pd(p, v); }
+static inline void vd_storeu_n(double *p, vd v, size_t n) {
+  _mm512_mask_storeu_pd(p, (__mmask8)((1u << n) - 1), v);
+}
+static inline vd vd_sqrt(vd a) { return _mm512_sqrt_pd(a); }
+
+typedef __m512 vf;
+#define SK_VF_N 16
+static inline vf vf_zero(void) { return _mm512_setzero_ps(); }
+static inline vf vf_set1(float x) { return _mm512_set1_ps(x); }
+static inline vf vf_loadu(const float *p) { return _mm512_loadu_ps(p); }
+static inline vf vf_loadu_n(const float *p, size_t n) {
+  return _mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1), p);
+}
+static inline void vf_storeu(float *p, vf v) { _mm512_storeu_ps(p, v); }
+static inline void vf_storeu_n(float *p, vf v, size_t n) {
+  _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), v);
+}
+static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
+static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
+#define SK_VF_HAVE_PARTIAL 1
+#define SK_MR 8
+#define SK_NV 2

@@ -13,3 +13,19 @@ static inline vd vd_sub(vd a, vd b) { return vsubq_f64(a, b); }
 static inline vd vd_mul(vd a, vd b) { return vmulq_f64(a, b); }
 static inline vd vd_fmadd(vd a, vd b, vd c) { return vfmaq_f64(c, a, b); }
 static inline double vd_hsum(vd a) { return vgetq_lane_f64(a, 0) + vgetq_lane_f64(a, 1); }
+static inline void vd_storeu(double *p, vd v) { vst1q_f64(p, v); }
+static inline vd vd_sqrt(vd a) { return vsqrtq_f64(a); }
+
+typedef float32x4_t vf;
+#define SK_VF_N 4
+static inline vf vf_zero(void) { return vdupq_n_f32(0.0f); }
+static inline vf vf_set1(float x) { return vdupq_n_f32(x); }
+static inline vf vf_loadu(const float *p) { return vld1q_f32(p); }
+static inline void vf_storeu(float *p, vf v) { vst1q_f32(p, v); }
+static inline vf vf_add(vf a, vf b) { return vaddq_f32(a, b); }
+static inline vf vf_sub(vf a, vf b) { return vsubq_f32(a, b); }
+static inline vf vf_mul(vf a, vf b) { return vmulq_f32(a, b); }
+static inline vf vf_fmadd(vf a, vf b, vf c) { return vfmaq_f32(c, a, b); }
+static inline vf vf_sqrt(vf a) { return vsqrtq_f32(a); }
+#define SK_MR 8
+#define SK_NV 2

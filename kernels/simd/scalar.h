@@ -4,6 +4,7 @@ typedef double vd;
 #define SK_U 4
 #define SK_U3 4
 #define SK_VD_HAVE_PARTIAL 1
+#define SK_VF_HAVE_PARTIAL 1
 static inline vd vd_zero(void) { return 0.0; }
 static inline vd vd_set1(double x) { return x; }
 static inline vd vd_loadu(const double *p) { return *p; }
@@ -15,3 +16,24 @@ static inline vd vd_sub(vd a, vd b) { return a - b; }
 static inline vd vd_mul(vd a, vd b) { return a * b; }
 static inline vd vd_fmadd(vd a, vd b, vd c) { return a * b + c; } /* -ffp-contract=off: not fused */
 static inline double vd_hsum(vd a) { return a; }
+static inline void vd_storeu(double *p, vd v) { *p = v; }
+static inline void vd_storeu_n(double *p, vd v, size_t n) { (void)p; (void)v; (void)n; }
+static inline vd vd_sqrt(vd a) { return __builtin_sqrt(a); }
+
+/* f32 lanes (matrix kernels accumulate in the input type, like BLAS) */
+typedef float vf;
+#define SK_VF_N 1
+static inline vf vf_zero(void) { return 0.0f; }
+static inline vf vf_set1(float x) { return x; }
+static inline vf vf_loadu(const float *p) { return *p; }
+static inline vf vf_loadu_n(const float *p, size_t n) { (void)p; (void)n; return 0.0f; }
+static inline void vf_storeu(float *p, vf v) { *p = v; }
+static inline void vf_storeu_n(float *p, vf v, size_t n) { (void)p; (void)v; (void)n; }
+static inline vf vf_add(vf a, vf b) { return a + b; }
+static inline vf vf_sub(vf a, vf b) { return a - b; }
+static inline vf vf_mul(vf a, vf b) { return a * b; }
+static inline vf vf_fmadd(vf a, vf b, vf c) { return a * b + c; }
+static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
+/* register tile of the matrix kernels: SK_MR rows x SK_NV vectors */
+#define SK_MR 4
+#define SK_NV 4

@@ -6,7 +6,11 @@
  *   vd, SK_VD_N (lanes), SK_U (independent accumulators a reduction should keep), SK_U3 (the same
  *   when three sums run at once: bounded by the register file)
  *   vd_zero vd_set1 vd_loadu vd_load_f32 vd_add vd_sub vd_mul vd_fmadd(a,b,c)=a*b+c vd_hsum
- *   vd_loadu_n / vd_load_f32_n: load n < SK_VD_N elements, zero the rest, never read past them. */
+ *   vd_loadu_n / vd_load_f32_n: load n < SK_VD_N elements, zero the rest, never read past them.
+ *   vd_storeu vd_storeu_n vd_sqrt
+ * f32 lanes for matrix kernels (they accumulate in the input type): vf, SK_VF_N, vf_zero vf_set1
+ *   vf_loadu vf_loadu_n vf_storeu vf_storeu_n vf_add vf_sub vf_mul vf_fmadd vf_sqrt
+ * SK_MR x SK_NV: the register tile of the matrix kernels (rows x vectors of accumulators). */
 #ifndef SK_SIMD_H
 #define SK_SIMD_H
 #include <stddef.h>
@@ -38,7 +42,13 @@
 #define SK_FN(name) SK_CAT(SK_CAT(sk_k_, name), SK_CAT(_, SK_ISA_SUFFIX))
 
 #ifndef SK_VD_HAVE_PARTIAL
-/* Tail loads through a zeroed stack buffer: correct everywhere, used where no masked load exists. */
+/* Tail loads and stores through a stack buffer: correct everywhere, used where no masked access
+ * exists. */
+static inline void vd_storeu_n(double *p, vd v, size_t n) {
+  double buf[SK_VD_N];
+  vd_storeu(buf, v);
+  memcpy(p, buf, n * sizeof *p);
+}
 static inline vd vd_loadu_n(const double *p, size_t n) {
   double buf[SK_VD_N] = {0};
   memcpy(buf, p, n * sizeof *p);
@@ -48,6 +58,19 @@ static inline vd vd_load_f32_n(const float *p, size_t n) {
   float buf[SK_VD_N] = {0};
   memcpy(buf, p, n * sizeof *p);
   return vd_load_f32(buf);
+}
+#endif
+
+#ifndef SK_VF_HAVE_PARTIAL
+static inline vf vf_loadu_n(const float *p, size_t n) {
+  float buf[SK_VF_N] = {0};
+  memcpy(buf, p, n * sizeof *p);
+  return vf_loadu(buf);
+}
+static inline void vf_storeu_n(float *p, vf v, size_t n) {
+  float buf[SK_VF_N];
+  vf_storeu(buf, v);
+  memcpy(p, buf, n * sizeof *p);
 }
 #endif
 

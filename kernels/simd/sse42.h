@@ -15,3 +15,19 @@ static inline vd vd_sub(vd a, vd b) { return _mm_sub_pd(a, b); }
 static inline vd vd_mul(vd a, vd b) { return _mm_mul_pd(a, b); }
 static inline vd vd_fmadd(vd a, vd b, vd c) { return _mm_add_pd(_mm_mul_pd(a, b), c); }
 static inline double vd_hsum(vd a) { return _mm_cvtsd_f64(_mm_add_sd(a, _mm_unpackhi_pd(a, a))); }
+static inline void vd_storeu(double *p, vd v) { _mm_storeu_pd(p, v); }
+static inline vd vd_sqrt(vd a) { return _mm_sqrt_pd(a); }
+
+typedef __m128 vf;
+#define SK_VF_N 4
+static inline vf vf_zero(void) { return _mm_setzero_ps(); }
+static inline vf vf_set1(float x) { return _mm_set1_ps(x); }
+static inline vf vf_loadu(const float *p) { return _mm_loadu_ps(p); }
+static inline void vf_storeu(float *p, vf v) { _mm_storeu_ps(p, v); }
+static inline vf vf_add(vf a, vf b) { return _mm_add_ps(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm_sub_ps(a, b); }
+static inline vf vf_mul(vf a, vf b) { return _mm_mul_ps(a, b); }
+static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+static inline vf vf_sqrt(vf a) { return _mm_sqrt_ps(a); }
+#define SK_MR 4
+#define SK_NV 2
