@@ -21,4 +21,26 @@ static inline const sk_active_t *sk_active(void) {
 }
 #define SK_K (sk_active()->k)
 
+/* Runs fn(ctx, b) for b in [0, nblocks) on up to sk_get_num_threads() threads; `work` (flops,
+ * roughly) decides whether threads are worth starting. */
+typedef void (*sk_block_fn)(void *ctx, size_t block);
+void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx);
+
+/* a * b * c without overflow (SK_EOVERFLOW otherwise) */
+static inline int sk_mul_ok(size_t a, size_t b, size_t c, size_t *out) {
+  size_t ab;
+  if (__builtin_mul_overflow(a, b, &ab) || __builtin_mul_overflow(ab, c, out)) return 0;
+  return 1;
+}
+
+/* Byte extent of a rows x cols matrix with leading dimension ld (0 when empty). */
+static inline size_t sk_extent(size_t rows, size_t cols, size_t ld, size_t esz) {
+  return rows && cols ? ((rows - 1) * ld + cols) * esz : 0;
+}
+/* Do [a, a + na) and [b, b + nb) overlap? */
+static inline int sk_overlap(const void *a, size_t na, const void *b, size_t nb) {
+  const char *pa = a, *pb = b;
+  return na && nb && pa < pb + nb && pb < pa + na;
+}
+
 #endif

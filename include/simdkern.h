@@ -88,6 +88,68 @@ SK_API sk_status sk_cosine_similarity_f64(const double *a, const double *b, size
 SK_API sk_status sk_sqeuclidean_f64(const double *a, const double *b, size_t n, double *out);
 SK_API sk_status sk_euclidean_f64(const double *a, const double *b, size_t n, double *out);
 
+/* ---- Distance matrices, nearest neighbour, ranking, clustering quality ---------------------- */
+/* Row-major matrices: rows, cols, pointer, leading dimension (ld >= max(1, cols) always).
+ * Matrix kernels accumulate in the element type (like BLAS); distances use the exact difference
+ * form sum (x - y)^2, never |x|^2 + |y|^2 - 2 x.y, so a self-distance is exactly 0. Outputs must
+ * not overlap inputs (SK_EINVAL). Threads: sk_set_num_threads; results are bitwise-identical for
+ * any thread count. */
+typedef enum {
+  SK_METRIC_SQEUCLIDEAN = 0,
+  SK_METRIC_EUCLIDEAN = 1,
+  SK_METRIC_DOT = 2,
+  SK_METRIC_COSINE_SIMILARITY = 3,
+  SK_METRIC_COSINE_DISTANCE = 4, /* 1 - similarity, as scipy's 'cosine' */
+} sk_metric;
+
+/* out[i*ldo + j] = metric(x row i, y row j); out is nx x ny. Cosine of a zero row, or of a row
+ * with NaN or Inf, is NaN. d == 0: distances and dot products are 0, cosine is NaN. */
+SK_API sk_status sk_cdist_f64(sk_metric m, size_t nx, size_t ny, size_t d, const double *x,
+                              size_t ldx, const double *y, size_t ldy, double *out, size_t ldo);
+SK_API sk_status sk_cdist_f32(sk_metric m, size_t nx, size_t ny, size_t d, const float *x,
+                              size_t ldx, const float *y, size_t ldy, float *out, size_t ldo);
+/* x against itself: full symmetric n x n output (one triangle computed, then mirrored); the
+ * diagonal is exactly 0 for the three distance metrics on finite rows, cosine similarity's is 1
+ * (NaN for zero or non-finite rows). */
+SK_API sk_status sk_cdist_self_f64(sk_metric m, size_t n, size_t d, const double *x, size_t ldx,
+                                   double *out, size_t ldo);
+SK_API sk_status sk_cdist_self_f32(sk_metric m, size_t n, size_t d, const float *x, size_t ldx,
+                                   float *out, size_t ldo);
+/* For each x row: index of the nearest y row (smallest distance; for DOT and
+ * COSINE_SIMILARITY the largest value) and, if dist != NULL, that value. The nx x ny matrix is
+ * never materialised. Ties: lowest index. NaN never wins; a row whose values are all NaN (or
+ * ny == 0) gets SK_NO_INDEX and dist NaN. */
+SK_API sk_status sk_cdist_argmin_f64(sk_metric m, size_t nx, size_t ny, size_t d, const double *x,
+                                     size_t ldx, const double *y, size_t ldy, size_t *index,
+                                     double *dist);
+SK_API sk_status sk_cdist_argmin_f32(sk_metric m, size_t nx, size_t ny, size_t d, const float *x,
+                                     size_t ldx, const float *y, size_t ldy, size_t *index,
+                                     float *dist);
+/* The k best of n scores (largest if largest != 0, else smallest), sorted best first, ties by
+ * lower index in both directions, NaN ranked after every number; value may be NULL; k > n is
+ * SK_EINVAL. */
+SK_API sk_status sk_topk_f64(const double *x, size_t n, size_t k, int largest, size_t *index,
+                             double *value);
+SK_API sk_status sk_topk_f32(const float *x, size_t n, size_t k, int largest, size_t *index,
+                             float *value);
+/* Mean silhouette coefficient, scikit-learn's silhouette_score with the euclidean metric
+ * (singleton clusters score 0); per-sample values into samples if not NULL. labels in
+ * [0, n_clusters); 2 <= clusters present <= n - 1, and finite x (as scikit-learn requires), else
+ * SK_EINVAL. Extra memory O(n * n_clusters + n * d), never O(n^2). */
+SK_API sk_status sk_silhouette_f64(size_t n, size_t d, const double *x, size_t ldx,
+                                   const size_t *labels, size_t n_clusters, double *score,
+                                   double *samples);
+SK_API sk_status sk_silhouette_f32(size_t n, size_t d, const float *x, size_t ldx,
+                                   const size_t *labels, size_t n_clusters, double *score,
+                                   float *samples);
+/* out[i*ldo + j] = exp(-gamma * |x_i - y_j|^2) (scikit-learn rbf_kernel), exp from SLEEF. */
+SK_API sk_status sk_rbf_kernel_f64(size_t nx, size_t ny, size_t d, const double *x, size_t ldx,
+                                   const double *y, size_t ldy, double gamma, double *out,
+                                   size_t ldo);
+SK_API sk_status sk_rbf_kernel_f32(size_t nx, size_t ny, size_t d, const float *x, size_t ldx,
+                                   const float *y, size_t ldy, double gamma, float *out,
+                                   size_t ldo);
+
 #ifdef __cplusplus
 }
 #endif

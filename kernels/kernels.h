@@ -4,6 +4,27 @@
 #define SK_KERNELS_H
 #include <stddef.h>
 
+#include "simdkern.h"
+
+/* What a distance tile computes; the first five equal the sk_metric values. */
+enum { SK_KIND_SQE = 0, SK_KIND_EUC = 1, SK_KIND_DOT = 2, SK_KIND_COS_SIM = 3, SK_KIND_COS_DIST = 4,
+       SK_KIND_RBF = 5 };
+
+#define SK_MATRIX_KERNELS(T, S)                                                                  \
+  /* y rows -> ceil(ny / nr_S) panels of d x nr_S, column-major, zero-padded */                  \
+  void (*pack_##S)(const T *y, size_t ldy, size_t ny, size_t d, T *yp);                          \
+  /* out = kind(x rows, packed y rows): SQE, EUC, DOT or RBF (exp(-gamma * sqe)) */               \
+  void (*dist_##S)(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny, size_t d, \
+                   double gamma, T *out, size_t ldo);                                             \
+  /* per x row, merge the best y row of this call (index offset j0) into idx/best */             \
+  void (*argbest_##S)(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,       \
+                      size_t d, const double *xn, const double *yn, size_t j0, size_t *idx,       \
+                      T *best);                                                                   \
+  /* sums[i * k + label[j]] += euclidean(x_i, y_j) */                                            \
+  void (*cluster_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny, size_t d,  \
+                           const size_t *label, size_t k, double *sums);                         \
+  size_t nr_##S; /* rows per packed panel */
+
 typedef struct sk_kernels {
   double (*dot_f32)(const float *a, const float *b, size_t n);
   double (*dot_f64)(const double *a, const double *b, size_t n);
@@ -12,6 +33,9 @@ typedef struct sk_kernels {
   /* s[0] = a.b, s[1] = a.a, s[2] = b.b */
   void (*cos_sums_f32)(const float *a, const float *b, size_t n, double s[3]);
   void (*cos_sums_f64)(const double *a, const double *b, size_t n, double s[3]);
+  SK_MATRIX_KERNELS(float, f32)
+  SK_MATRIX_KERNELS(double, f64)
+  size_t mr; /* x rows per register tile */
 } sk_kernels;
 
 /* One table per compiled ISA, defined by kernels/table.c built with that ISA's flags. */

@@ -5,6 +5,7 @@
  * and the ISA, so results are deterministic and independent of alignment. */
 #include "kernels.h"
 #include "simd/simd.h"
+#include "protos.h"
 
 /* REP(U, X) expands X(0) .. X(U-1); U is 4 or 8. */
 #define REP4(X) X(0) X(1) X(2) X(3)
@@ -92,12 +93,3 @@
 
 DEFINE_PAIRS(float, f32)
 DEFINE_PAIRS(double, f64)
-
-const sk_kernels SK_FN(table) = {
-    .dot_f32 = SK_FN(dot_f32),
-    .dot_f64 = SK_FN(dot_f64),
-    .sqeuclidean_f32 = SK_FN(sqeuclidean_f32),
-    .sqeuclidean_f64 = SK_FN(sqeuclidean_f64),
-    .cos_sums_f32 = SK_FN(cos_sums_f32),
-    .cos_sums_f64 = SK_FN(cos_sums_f64),
-};

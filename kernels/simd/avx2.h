@@ -34,3 +34,5 @@ static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
 static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
 #define SK_MR 4
 #define SK_NV 2
+#define SK_SLEEF_EXPD Sleef_expd4_u10avx2
+#define SK_SLEEF_EXPF Sleef_expf8_u10avx2

@@ -50,3 +50,5 @@ static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
 #define SK_VF_HAVE_PARTIAL 1
 #define SK_MR 8
 #define SK_NV 2
+#define SK_SLEEF_EXPD Sleef_expd8_u10avx512f
+#define SK_SLEEF_EXPF Sleef_expf16_u10avx512f

@@ -29,3 +29,5 @@ static inline vf vf_fmadd(vf a, vf b, vf c) { return vfmaq_f32(c, a, b); }
 static inline vf vf_sqrt(vf a) { return vsqrtq_f32(a); }
 #define SK_MR 8
 #define SK_NV 2
+#define SK_SLEEF_EXPD Sleef_expd2_u10advsimd
+#define SK_SLEEF_EXPF Sleef_expf4_u10advsimd

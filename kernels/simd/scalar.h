@@ -37,3 +37,5 @@ static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
 /* register tile of the matrix kernels: SK_MR rows x SK_NV vectors */
 #define SK_MR 4
 #define SK_NV 4
+#define SK_SLEEF_EXPD Sleef_exp_u10
+#define SK_SLEEF_EXPF Sleef_expf_u10

@@ -10,6 +10,7 @@
  *   vd_storeu vd_storeu_n vd_sqrt
  * f32 lanes for matrix kernels (they accumulate in the input type): vf, SK_VF_N, vf_zero vf_set1
  *   vf_loadu vf_loadu_n vf_storeu vf_storeu_n vf_add vf_sub vf_mul vf_fmadd vf_sqrt
+ * vd_exp / vf_exp: SLEEF's u10 exp for this ISA (SK_SLEEF_EXPD/F name it in each layer)
  * SK_MR x SK_NV: the register tile of the matrix kernels (rows x vectors of accumulators). */
 #ifndef SK_SIMD_H
 #define SK_SIMD_H
@@ -71,6 +72,28 @@ static inline void vf_storeu_n(float *p, vf v, size_t n) {
   float buf[SK_VF_N];
   vf_storeu(buf, v);
   memcpy(p, buf, n * sizeof *p);
+}
+#endif
+
+/* exp through SLEEF's entry point for this ISA (never SLEEF's own dispatcher, which does not
+ * check XCR0); lane by lane through libm when the build has no SLEEF. */
+#ifdef SK_HAVE_SLEEF
+#include <sleef.h>
+static inline vd vd_exp(vd v) { return SK_SLEEF_EXPD(v); }
+static inline vf vf_exp(vf v) { return SK_SLEEF_EXPF(v); }
+#else
+#include <math.h>
+static inline vd vd_exp(vd v) {
+  double b[SK_VD_N];
+  vd_storeu(b, v);
+  for (int i = 0; i < SK_VD_N; i++) b[i] = exp(b[i]);
+  return vd_loadu(b);
+}
+static inline vf vf_exp(vf v) {
+  float b[SK_VF_N];
+  vf_storeu(b, v);
+  for (int i = 0; i < SK_VF_N; i++) b[i] = expf(b[i]);
+  return vf_loadu(b);
 }
 #endif
 

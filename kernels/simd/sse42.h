@@ -31,3 +31,5 @@ static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b)
 static inline vf vf_sqrt(vf a) { return _mm_sqrt_ps(a); }
 #define SK_MR 4
 #define SK_NV 2
+#define SK_SLEEF_EXPD Sleef_expd2_u10sse4
+#define SK_SLEEF_EXPF Sleef_expf4_u10sse4

@@ -1,0 +1,385 @@
+/* Public distance-matrix entry points for one element type; included by api_dist.c with
+ * T = double / S = f64 and T = float / S = f32. Validation, buffers, threads and the rare-range
+ * handling live here; the arithmetic is the active table's. */
+
+#define F(name) SK_CAT(name, S)
+#define TSZ sizeof(T)
+
+/* y rows packed into the table's panels (64-byte aligned; free with free()). */
+static T *F(pack_)(const sk_kernels *K, const T *y, size_t ldy, size_t ny, size_t d, sk_status *st) {
+  size_t nr = K->F(nr_), np = (ny + nr - 1) / nr, bytes;
+  if (!sk_mul_ok(np * nr, d ? d : 1, TSZ, &bytes) || bytes > SIZE_MAX - 64) {
+    *st = SK_EOVERFLOW;
+    return NULL;
+  }
+  T *yp = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!yp) {
+    *st = SK_ENOMEM;
+    return NULL;
+  }
+  K->F(pack_)(y, ldy, ny, d, yp);
+  return yp;
+}
+
+/* Cosine needs each row's norm and a dot product that neither overflows nor underflows in T.
+ * Rows are scale-free for cosine, so when some row's magnitude is outside [COS_LO, COS_HI] the
+ * rows are copied, each scaled by a power of two (exact) to a max |x| in [0.5, 1). norm[i] is
+ * the f64 norm of the row used, NaN for zero, NaN or infinite rows (they then give NaN). */
+static sk_status F(cos_prep_)(const sk_kernels *K, const T *x, size_t n, size_t d, size_t ld,
+                              const T **xs, size_t *lds, T **owned, double *norm) {
+  int need = 0;
+  *xs = x;
+  *lds = ld;
+  *owned = NULL;
+  for (size_t i = 0; i < n && !need; i++) {
+    double m = 0;
+    for (size_t k = 0; k < d; k++) m = fmax(m, fabs((double)x[i * ld + k]));
+    need = isfinite(m) && m > 0 && (m < COS_LO || m > COS_HI);
+  }
+  if (need) {
+    size_t bytes;
+    if (!sk_mul_ok(n, d, TSZ, &bytes)) return SK_EOVERFLOW;
+    T *c = malloc(bytes ? bytes : 1);
+    if (!c) return SK_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+      double m = 0;
+      for (size_t k = 0; k < d; k++) m = fmax(m, fabs((double)x[i * ld + k]));
+      int e = 0;
+      if (isfinite(m) && m > 0) frexp(m, &e);
+      for (size_t k = 0; k < d; k++) c[i * d + k] = (T)ldexp((double)x[i * ld + k], -e);
+    }
+    *xs = c;
+    *lds = d;
+    *owned = c;
+  }
+  for (size_t i = 0; i < n; i++) {
+    double s = K->F(dot_)(*xs + i * *lds, *xs + i * *lds, d);
+    norm[i] = s > 0 && isfinite(s) ? sqrt(s) : NAN;
+  }
+  return SK_OK;
+}
+
+static inline T F(cos_finish_)(int kind, double dot, double nx, double ny) {
+  double c = dot / (nx * ny);
+  c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
+  return (T)(kind == SK_METRIC_COSINE_DISTANCE ? 1.0 - c : c);
+}
+
+/* One block of x rows through the table: distances, dot products (then cosine), or RBF. */
+typedef struct {
+  const sk_kernels *K;
+  int kind;
+  const T *x, *yp;
+  size_t ldx, nx, ny, d, ldo, rows; /* rows per block */
+  double gamma;
+  const double *xn, *yn; /* cosine norms */
+  T *out;
+  int self; /* cdist_self: only columns from the block's first panel on */
+} F(job_);
+
+static void F(dist_block_)(void *ctx, size_t b) {
+  const F(job_) *j = ctx;
+  size_t i0 = b * j->rows, m = j->nx - i0 < j->rows ? j->nx - i0 : j->rows;
+  size_t nr = j->K->F(nr_), c0 = j->self ? i0 / nr * nr : 0;
+  int cos = j->kind == SK_METRIC_COSINE_SIMILARITY || j->kind == SK_METRIC_COSINE_DISTANCE;
+  j->K->F(dist_)(cos ? SK_KIND_DOT : j->kind, j->x + i0 * j->ldx, j->ldx, m, j->yp + c0 * j->d,
+                 j->ny - c0, j->d, j->gamma, j->out + i0 * j->ldo + c0, j->ldo);
+  if (cos)
+    for (size_t i = i0; i < i0 + m; i++)
+      for (size_t c = c0; c < j->ny; c++)
+        j->out[i * j->ldo + c] = F(cos_finish_)(j->kind, (double)j->out[i * j->ldo + c], j->xn[i], j->yn[c]);
+}
+
+/* Validates a cdist-shaped call. */
+static sk_status F(check_)(int metric, size_t nx, size_t ny, size_t d, const T *x, size_t ldx,
+                           const T *y, size_t ldy, const void *out, size_t ldo) {
+  if ((unsigned)metric > SK_METRIC_COSINE_DISTANCE && metric != SK_KIND_RBF) return SK_EINVAL;
+  sk_status st = sk_check_mat(nx, d, x, ldx, TSZ);
+  if (st == SK_OK) st = sk_check_mat(ny, d, y, ldy, TSZ);
+  if (st == SK_OK) st = sk_check_mat(nx, ny, out, ldo, TSZ);
+  if (st != SK_OK) return st;
+  size_t ob = sk_extent(nx, ny, ldo, TSZ);
+  if (sk_overlap(out, ob, x, sk_extent(nx, d, ldx, TSZ)) || sk_overlap(out, ob, y, sk_extent(ny, d, ldy, TSZ)))
+    return SK_EINVAL;
+  return SK_OK;
+}
+
+/* The shared body of cdist, cdist_self (y == x) and rbf_kernel. */
+static sk_status F(cdist_any_)(int kind, size_t nx, size_t ny, size_t d, const T *x, size_t ldx,
+                               const T *y, size_t ldy, double gamma, T *out, size_t ldo, int self) {
+  if (!nx || !ny) return SK_OK;
+  int cos = kind == SK_METRIC_COSINE_SIMILARITY || kind == SK_METRIC_COSINE_DISTANCE;
+  if (d == 0) { /* empty sums: 0 distance, 0 dot, cosine of zero vectors is NaN, rbf 1 */
+    for (size_t i = 0; i < nx; i++)
+      for (size_t j = 0; j < ny; j++) out[i * ldo + j] = cos ? (T)NAN : kind == SK_KIND_RBF ? 1 : 0;
+    return SK_OK;
+  }
+  const sk_kernels *K = SK_K;
+  sk_status st = SK_OK;
+  double *xn = NULL, *yn = NULL;
+  T *xo = NULL, *yo = NULL;
+  const T *xs = x, *ys = y;
+  size_t ldxs = ldx, ldys = ldy;
+  if (cos) {
+    xn = malloc(nx * sizeof *xn);
+    yn = self ? xn : malloc(ny * sizeof *yn);
+    if (!xn || !yn) st = SK_ENOMEM;
+    if (st == SK_OK) st = F(cos_prep_)(K, x, nx, d, ldx, &xs, &ldxs, &xo, xn);
+    if (st == SK_OK && !self) st = F(cos_prep_)(K, y, ny, d, ldy, &ys, &ldys, &yo, yn);
+    if (self) ys = xs, ldys = ldxs;
+  }
+  T *yp = st == SK_OK ? F(pack_)(K, ys, ldys, ny, d, &st) : NULL;
+  if (st == SK_OK) {
+    size_t rows = K->mr * 8;
+    F(job_) job = {K, kind, xs, yp, ldxs, nx, ny, d, ldo, rows, gamma, xn, yn, out, self};
+    sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
+                       F(dist_block_), &job);
+    if (self) { /* mirror the computed upper triangle; fix the diagonal */
+      for (size_t i = 0; i < nx; i++) {
+        for (size_t j = 0; j < i; j++) out[i * ldo + j] = out[j * ldo + i];
+        if (cos) {
+          double c;
+          F(sk_cosine_similarity_)(x + i * ldx, x + i * ldx, d, &c);
+          out[i * ldo + i] = (T)(kind == SK_METRIC_COSINE_DISTANCE ? 1.0 - c : c);
+        }
+      }
+    }
+  }
+  free(yp);
+  free(xo);
+  free(yo);
+  if (yn != xn) free(yn);
+  free(xn);
+  return st;
+}
+
+sk_status F(sk_cdist_)(sk_metric m, size_t nx, size_t ny, size_t d, const T *x, size_t ldx,
+                       const T *y, size_t ldy, T *out, size_t ldo) {
+  if ((unsigned)m > SK_METRIC_COSINE_DISTANCE) return SK_EINVAL;
+  sk_status st = F(check_)((int)m, nx, ny, d, x, ldx, y, ldy, out, ldo);
+  if (st != SK_OK) return st;
+  if (nx <= 2 && d > 0) { /* a query or two: stream y through the pair kernels, no packing */
+    for (size_t i = 0; i < nx; i++)
+      for (size_t j = 0; j < ny; j++) {
+        double v = 0;
+        const T *a = x + i * ldx, *b = y + j * ldy;
+        switch (m) {
+        case SK_METRIC_SQEUCLIDEAN: F(sk_sqeuclidean_)(a, b, d, &v); break;
+        case SK_METRIC_EUCLIDEAN: F(sk_euclidean_)(a, b, d, &v); break;
+        case SK_METRIC_DOT: F(sk_dot_)(a, b, d, &v); break;
+        default:
+          F(sk_cosine_similarity_)(a, b, d, &v);
+          if (m == SK_METRIC_COSINE_DISTANCE) v = 1.0 - v;
+        }
+        out[i * ldo + j] = (T)v;
+      }
+    return SK_OK;
+  }
+  return F(cdist_any_)((int)m, nx, ny, d, x, ldx, y, ldy, 0.0, out, ldo, 0);
+}
+
+sk_status F(sk_cdist_self_)(sk_metric m, size_t n, size_t d, const T *x, size_t ldx, T *out, size_t ldo) {
+  if ((unsigned)m > SK_METRIC_COSINE_DISTANCE) return SK_EINVAL;
+  sk_status st = F(check_)((int)m, n, n, d, x, ldx, x, ldx, out, ldo);
+  if (st != SK_OK) return st;
+  return F(cdist_any_)((int)m, n, n, d, x, ldx, x, ldx, 0.0, out, ldo, 1);
+}
+
+sk_status F(sk_rbf_kernel_)(size_t nx, size_t ny, size_t d, const T *x, size_t ldx, const T *y,
+                            size_t ldy, double gamma, T *out, size_t ldo) {
+  sk_status st = F(check_)(SK_KIND_RBF, nx, ny, d, x, ldx, y, ldy, out, ldo);
+  if (st != SK_OK) return st;
+  return F(cdist_any_)(SK_KIND_RBF, nx, ny, d, x, ldx, y, ldy, gamma, out, ldo, 0);
+}
+
+/* ---- nearest row ---------------------------------------------------------------------------- */
+typedef struct {
+  const sk_kernels *K;
+  int kind;
+  const T *x, *yp;
+  size_t ldx, nx, ny, d, rows;
+  const double *xn, *yn;
+  size_t *idx;
+  T *best;
+} F(amjob_);
+
+static void F(argmin_block_)(void *ctx, size_t b) {
+  const F(amjob_) *j = ctx;
+  size_t i0 = b * j->rows, m = j->nx - i0 < j->rows ? j->nx - i0 : j->rows;
+  j->K->F(argbest_)(j->kind, j->x + i0 * j->ldx, j->ldx, m, j->yp, j->ny, j->d,
+                    j->xn ? j->xn + i0 : NULL, j->yn, 0, j->idx + i0, j->best + i0);
+}
+
+sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const T *x, size_t ldx,
+                              const T *y, size_t ldy, size_t *index, T *dist) {
+  if ((unsigned)m > SK_METRIC_COSINE_DISTANCE) return SK_EINVAL;
+  sk_status st = sk_check_mat(nx, d, x, ldx, TSZ);
+  if (st == SK_OK) st = sk_check_mat(ny, d, y, ldy, TSZ);
+  if (st != SK_OK) return st;
+  if (nx && !index) return SK_EINVAL;
+  size_t ib = nx * sizeof *index, db = dist ? nx * TSZ : 0, xb = sk_extent(nx, d, ldx, TSZ),
+         yb = sk_extent(ny, d, ldy, TSZ);
+  if (sk_overlap(index, ib, x, xb) || sk_overlap(index, ib, y, yb) || sk_overlap(dist, db, x, xb) ||
+      sk_overlap(dist, db, y, yb) || sk_overlap(index, ib, dist, db))
+    return SK_EINVAL;
+  for (size_t i = 0; i < nx; i++) index[i] = SK_NO_INDEX;
+  T *best = dist ? dist : malloc(nx ? nx * TSZ : 1);
+  if (!best) return SK_ENOMEM;
+  int cos = m == SK_METRIC_COSINE_SIMILARITY || m == SK_METRIC_COSINE_DISTANCE;
+  if (nx && ny && d == 0) { /* every y row ties at 0 (cosine: NaN, nothing wins) */
+    for (size_t i = 0; i < nx; i++) index[i] = cos ? SK_NO_INDEX : 0, best[i] = cos ? (T)NAN : 0;
+  } else if (nx && ny) {
+    const sk_kernels *K = SK_K;
+    double *xn = NULL, *yn = NULL;
+    T *xo = NULL, *yo = NULL;
+    const T *xs = x, *ys = y;
+    size_t ldxs = ldx, ldys = ldy;
+    if (cos) {
+      xn = malloc(nx * sizeof *xn);
+      yn = malloc(ny * sizeof *yn);
+      if (!xn || !yn) st = SK_ENOMEM;
+      if (st == SK_OK) st = F(cos_prep_)(K, x, nx, d, ldx, &xs, &ldxs, &xo, xn);
+      if (st == SK_OK) st = F(cos_prep_)(K, y, ny, d, ldy, &ys, &ldys, &yo, yn);
+    }
+    T *yp = st == SK_OK ? F(pack_)(K, ys, ldys, ny, d, &st) : NULL;
+    if (st == SK_OK) {
+      size_t rows = K->mr * 8;
+      F(amjob_) job = {K, (int)m, xs, yp, ldxs, nx, ny, d, rows, xn, yn, index, best};
+      sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
+                         F(argmin_block_), &job);
+    }
+    free(yp);
+    free(xo);
+    free(yo);
+    free(xn);
+    free(yn);
+  }
+  for (size_t i = 0; i < nx; i++)
+    if (index[i] == SK_NO_INDEX) best[i] = (T)NAN;
+  if (best != dist) free(best);
+  return st;
+}
+
+/* ---- silhouette ---------------------------------------------------------------------------- */
+typedef struct {
+  const sk_kernels *K;
+  const T *x, *yp;
+  size_t ldx, n, d, k, rows;
+  const size_t *labels;
+  double *sums;
+} F(sjob_);
+
+static void F(sil_block_)(void *ctx, size_t b) {
+  const F(sjob_) *j = ctx;
+  size_t i0 = b * j->rows, m = j->n - i0 < j->rows ? j->n - i0 : j->rows;
+  j->K->F(cluster_sums_)(j->x + i0 * j->ldx, j->ldx, m, j->yp, j->n, j->d, j->labels, j->k,
+                         j->sums + i0 * j->k);
+}
+
+sk_status F(sk_silhouette_)(size_t n, size_t d, const T *x, size_t ldx, const size_t *labels,
+                            size_t n_clusters, double *score, SAMPLE_T *samples) {
+  sk_status st = sk_check_mat(n, d, x, ldx, TSZ);
+  if (st != SK_OK) return st;
+  if (!score || (n && !labels) || n_clusters == 0) return SK_EINVAL;
+  if (samples && (sk_overlap(samples, n * sizeof *samples, x, sk_extent(n, d, ldx, TSZ)) ||
+                  sk_overlap(samples, n * sizeof *samples, labels, n * sizeof *labels)))
+    return SK_EINVAL;
+  size_t sbytes;
+  if (!sk_mul_ok(n, n_clusters, sizeof(double), &sbytes)) return SK_EOVERFLOW;
+  size_t *count = calloc(n_clusters, sizeof *count);
+  if (!count) return SK_ENOMEM;
+  size_t present = 0;
+  for (size_t i = 0; i < n && st == SK_OK; i++) {
+    if (labels[i] >= n_clusters) st = SK_EINVAL;
+    else present += count[labels[i]]++ == 0;
+  }
+  for (size_t i = 0; i < n && st == SK_OK; i++) /* scikit-learn rejects non-finite input */
+    for (size_t c = 0; c < d; c++)
+      if (!isfinite((double)x[i * ldx + c])) st = SK_EINVAL;
+  if (st == SK_OK && (present < 2 || present > n - 1)) st = SK_EINVAL;
+  double *sums = st == SK_OK ? calloc(sbytes ? sbytes : 1, 1) : NULL;
+  if (st == SK_OK && !sums) st = SK_ENOMEM;
+  const sk_kernels *K = SK_K;
+  T *yp = st == SK_OK ? F(pack_)(K, x, ldx, n, d, &st) : NULL;
+  if (st == SK_OK) {
+    size_t rows = K->mr * 8;
+    F(sjob_) job = {K, x, yp, ldx, n, d, n_clusters, rows, labels, sums};
+    sk_parallel_blocks((n + rows - 1) / rows, 2.0 * (double)n * (double)n * (double)d,
+                       F(sil_block_), &job);
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+      size_t c = labels[i];
+      double s = 0;
+      if (count[c] > 1) {
+        double a = sums[i * n_clusters + c] / (double)(count[c] - 1), b = INFINITY;
+        for (size_t o = 0; o < n_clusters; o++)
+          if (o != c && count[o]) b = fmin(b, sums[i * n_clusters + o] / (double)count[o]);
+        double den = fmax(a, b);
+        s = den > 0 ? (b - a) / den : 0.0; /* scikit-learn: nan_to_num(0 / 0) = 0 */
+      }
+      if (samples) samples[i] = (SAMPLE_T)s;
+      total += s;
+    }
+    *score = total / (double)n;
+  }
+  free(yp);
+  free(sums);
+  free(count);
+  return st;
+}
+
+/* ---- top-k ------------------------------------------------------------------------------- */
+/* Is (va, ia) ranked before (vb, ib)? NaN after every number; ties by lower index. */
+static inline int F(before_)(T va, size_t ia, T vb, size_t ib, int largest) {
+  int na = va != va, nb = vb != vb;
+  if (na || nb) return na != nb ? nb : ia < ib;
+  if (va != vb) return largest ? va > vb : va < vb;
+  return ia < ib;
+}
+
+/* Heap of the k best so far with the worst on top; a new element enters only if it is ranked
+ * before the top (and, scanning in index order, it can never win a tie). */
+static void F(sift_)(T *hv, size_t *hi, size_t k, size_t r, int largest) {
+  for (;;) {
+    size_t w = r, l = 2 * r + 1, q = l + 1;
+    if (l < k && F(before_)(hv[w], hi[w], hv[l], hi[l], largest)) w = l;
+    if (q < k && F(before_)(hv[w], hi[w], hv[q], hi[q], largest)) w = q;
+    if (w == r) return;
+    T tv = hv[r]; hv[r] = hv[w]; hv[w] = tv;
+    size_t ti = hi[r]; hi[r] = hi[w]; hi[w] = ti;
+    r = w;
+  }
+}
+
+sk_status F(sk_topk_)(const T *x, size_t n, size_t k, int largest, size_t *index, T *value) {
+  if (k > n || (n && !x) || (k && !index)) return SK_EINVAL;
+  if (sk_overlap(index, k * sizeof *index, x, n * TSZ) || (value && sk_overlap(value, k * TSZ, x, n * TSZ)) ||
+      (value && sk_overlap(value, k * TSZ, index, k * sizeof *index)))
+    return SK_EINVAL;
+  if (!k) return SK_OK;
+  T *hv = malloc(k * TSZ);
+  if (!hv) return SK_ENOMEM;
+  size_t *hi = index;
+  for (size_t i = 0; i < k; i++) hv[i] = x[i], hi[i] = i;
+  for (size_t r = k / 2; r-- > 0;) F(sift_)(hv, hi, k, r, largest);
+  for (size_t i = k; i < n; i++) {
+    T v = x[i];
+    /* fast reject: a later index enters only with a strictly better number */
+    if (v != v) continue;
+    if (hv[0] == hv[0] && !(largest ? v > hv[0] : v < hv[0])) continue;
+    hv[0] = v;
+    hi[0] = i;
+    F(sift_)(hv, hi, k, 0, largest);
+  }
+  for (size_t end = k; end > 1; end--) { /* heapsort: worst to the back */
+    T tv = hv[0]; hv[0] = hv[end - 1]; hv[end - 1] = tv;
+    size_t ti = hi[0]; hi[0] = hi[end - 1]; hi[end - 1] = ti;
+    F(sift_)(hv, hi, end - 1, 0, largest);
+  }
+  if (value) memcpy(value, hv, k * TSZ);
+  free(hv);
+  return SK_OK;
+}
+
+#undef F
+#undef TSZ

@@ -1,0 +1,179 @@
+/* Distance-matrix kernels for one element type, included by dist.c once with T = double and once
+ * with T = float (matrix kernels accumulate in the input type, like BLAS). Expects:
+ *   T, S (f32/f64), V (vector type), VN (lanes), V_(op) (vector op name), SK_MR, SK_NV.
+ *
+ * Structure of a GEMM micro-kernel: y is packed into panels of NR = SK_NV * VN rows stored
+ * column-major (panel[k * NR + j] = y[j][k]), x rows are broadcast one element at a time, and an
+ * SK_MR x SK_NV tile of accumulators stays in registers for the whole d loop. Distances use the
+ * exact difference form (x - y)^2, so a self-distance is exactly 0 and near-duplicate points keep
+ * their relative accuracy; the epilogue (sqrt, exp) is fused before the store. */
+
+#define NR (SK_NV * VN)
+#define FN(name) SK_CAT(name##_, S)
+
+/* Copy rows y[0..ny) into ceil(ny / NR) panels of d x NR, zero-padded. */
+void SK_FN(SK_CAT(pack_, S))(const T *y, size_t ldy, size_t ny, size_t d, T *yp) {
+  for (size_t p = 0; p * NR < ny; p++) {
+    T *dst = yp + p * NR * d;
+    size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
+    for (size_t j = 0; j < NR; j++) {
+      const T *src = y + (p * NR + (j < nr ? j : 0)) * ldy;
+      if (j < nr)
+        for (size_t k = 0; k < d; k++) dst[k * NR + j] = src[k];
+      else
+        for (size_t k = 0; k < d; k++) dst[k * NR + j] = 0;
+    }
+  }
+}
+
+/* acc = tile of x rows [0, mr) (rows past mr repeat row 0; their results are discarded) against
+ * one packed panel; diff != 0: sum (x - y)^2, else sum x * y. */
+static inline void FN(tile)(int diff, const T *x, size_t ldx, size_t mr, const T *yp, size_t d,
+                            V acc[SK_MR][SK_NV]) {
+  const T *xr[SK_MR];
+  _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+    xr[i] = x + ((size_t)i < mr ? (size_t)i : 0) * ldx;
+    _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) acc[i][j] = V_(zero)();
+  }
+  if (diff) {
+    for (size_t k = 0; k < d; k++) {
+      V yv[SK_NV];
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
+      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+        V xb = V_(set1)(xr[i][k]);
+        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+          V t = V_(sub)(xb, yv[j]);
+          acc[i][j] = V_(fmadd)(t, t, acc[i][j]);
+        }
+      }
+    }
+  } else {
+    for (size_t k = 0; k < d; k++) {
+      V yv[SK_NV];
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
+      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+        V xb = V_(set1)(xr[i][k]);
+        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) acc[i][j] = V_(fmadd)(xb, yv[j], acc[i][j]);
+      }
+    }
+  }
+}
+
+/* Epilogue for one accumulator vector. */
+static inline V FN(finish)(int kind, V v, V neg_gamma) {
+  if (kind == SK_KIND_EUC) return V_(sqrt)(v);
+  if (kind == SK_KIND_RBF) return V_(exp)(V_(mul)(v, neg_gamma));
+  return v;
+}
+
+/* Panels per cache chunk: the chunk of packed y stays in L2 while every x block passes over it. */
+static inline size_t FN(chunk)(size_t d) {
+  size_t bytes = (size_t)NR * (d ? d : 1) * sizeof(T);
+  size_t pc = (256u << 10) / bytes;
+  return pc ? pc : 1;
+}
+
+/* out[i * ldo + j] = metric(x_i, y_j) for i < nx, j < ny (y packed by pack_S). */
+void SK_FN(SK_CAT(dist_, S))(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
+                             size_t d, double gamma, T *out, size_t ldo) {
+  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
+  int diff = kind != SK_KIND_DOT;
+  V ng = V_(set1)((T)-gamma);
+  for (size_t p0 = 0; p0 < np; p0 += pc) {
+    size_t p1 = p0 + pc < np ? p0 + pc : np;
+    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
+      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
+      for (size_t p = p0; p < p1; p++) {
+        V acc[SK_MR][SK_NV];
+        FN(tile)(diff, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
+        size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
+        for (size_t i = 0; i < mr; i++) {
+          T *o = out + (i0 + i) * ldo + p * NR;
+          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+            size_t j0 = (size_t)j * VN;
+            if (j0 >= nr) break;
+            V v = FN(finish)(kind, acc[i][j], ng);
+            if (nr - j0 >= VN) V_(storeu)(o + j0, v);
+            else V_(storeu_n)(o + j0, v, nr - j0);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* For each x row: the best y row over this call's rows, merged into (idx, best): smallest value,
+ * or largest if `largest`; ties keep the lower index, NaN never wins. y index j is reported as
+ * j0 + j. Cosine kinds divide the dot product by xn[i] * yn[j] (f64 norms) in the epilogue. */
+void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, const T *yp,
+                                size_t ny, size_t d, const double *xn, const double *yn, size_t j0,
+                                size_t *idx, T *best) {
+  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
+  int cos = kind == SK_KIND_COS_SIM || kind == SK_KIND_COS_DIST;
+  int largest = kind == SK_KIND_DOT || kind == SK_KIND_COS_SIM;
+  int diff = kind == SK_KIND_SQE || kind == SK_KIND_EUC;
+  V none = V_(zero)();
+  for (size_t p0 = 0; p0 < np; p0 += pc) {
+    size_t p1 = p0 + pc < np ? p0 + pc : np;
+    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
+      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
+      for (size_t p = p0; p < p1; p++) {
+        V acc[SK_MR][SK_NV];
+        FN(tile)(diff, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
+        size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
+        for (size_t i = 0; i < mr; i++) {
+          T vals[NR];
+          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
+            V_(storeu)(vals + j * VN, FN(finish)(kind == SK_KIND_EUC ? kind : SK_KIND_SQE, acc[i][j], none));
+          size_t r = i0 + i, bi = idx[r];
+          T bv = best[r];
+          for (size_t j = 0; j < nr; j++) {
+            T v = vals[j];
+            if (cos) {
+              double c = (double)v / (xn[r] * yn[p * NR + j]);
+              c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
+              v = (T)(kind == SK_KIND_COS_DIST ? 1.0 - c : c);
+            }
+            if (v != v) continue;
+            if (bi == SK_NO_INDEX || (largest ? v > bv : v < bv)) {
+              bi = j0 + p * NR + j;
+              bv = v;
+            }
+          }
+          idx[r] = bi;
+          best[r] = bv;
+        }
+      }
+    }
+  }
+}
+
+/* Silhouette support: sums[i * k + label[j]] += euclidean(x_i, y_j), accumulated in f64 in
+ * increasing j for every i, whatever the blocking. */
+void SK_FN(SK_CAT(cluster_sums_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
+                                     size_t d, const size_t *label, size_t k, double *sums) {
+  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
+  V none = V_(zero)();
+  for (size_t p0 = 0; p0 < np; p0 += pc) {
+    size_t p1 = p0 + pc < np ? p0 + pc : np;
+    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
+      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
+      for (size_t p = p0; p < p1; p++) {
+        V acc[SK_MR][SK_NV];
+        FN(tile)(1, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
+        size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
+        for (size_t i = 0; i < mr; i++) {
+          T vals[NR];
+          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
+            V_(storeu)(vals + j * VN, FN(finish)(SK_KIND_EUC, acc[i][j], none));
+          double *srow = sums + (i0 + i) * k;
+          const size_t *lab = label + p * NR;
+          for (size_t j = 0; j < nr; j++) srow[lab[j]] += (double)vals[j];
+        }
+      }
+    }
+  }
+}
+
+#undef NR
+#undef FN

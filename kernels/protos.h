@@ -1,0 +1,23 @@
+/* Prototypes of one ISA's kernels (SK_FN adds the ISA suffix); table.c collects them. */
+#ifndef SK_PROTOS_H
+#define SK_PROTOS_H
+#include "kernels.h"
+
+#define SK_PAIR_PROTOS(T, S)                                                    \
+  double SK_FN(dot_##S)(const T *a, const T *b, size_t n);                      \
+  double SK_FN(sqeuclidean_##S)(const T *a, const T *b, size_t n);              \
+  void SK_FN(cos_sums_##S)(const T *a, const T *b, size_t n, double s[3]);
+#define SK_MATRIX_PROTOS(T, S)                                                                    \
+  void SK_FN(pack_##S)(const T *y, size_t ldy, size_t ny, size_t d, T *yp);                       \
+  void SK_FN(dist_##S)(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,       \
+                       size_t d, double gamma, T *out, size_t ldo);                               \
+  void SK_FN(argbest_##S)(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,    \
+                          size_t d, const double *xn, const double *yn, size_t j0, size_t *idx,   \
+                          T *best);                                                               \
+  void SK_FN(cluster_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,         \
+                               size_t d, const size_t *label, size_t k, double *sums);
+SK_PAIR_PROTOS(float, f32)
+SK_PAIR_PROTOS(double, f64)
+SK_MATRIX_PROTOS(float, f32)
+SK_MATRIX_PROTOS(double, f64)
+#endif

@@ -1,0 +1,451 @@
+/* Distance matrices, nearest row, top-k, silhouette and RBF on every supported ISA, against
+ * long-double references and brute-force definitions. */
+#include <float.h>
+#include <math.h>
+
+#include "common.h"
+
+static const sk_metric METRICS[] = {SK_METRIC_SQEUCLIDEAN, SK_METRIC_EUCLIDEAN, SK_METRIC_DOT,
+                                    SK_METRIC_COSINE_SIMILARITY, SK_METRIC_COSINE_DISTANCE};
+static const char *MNAME[] = {"sqeuclidean", "euclidean", "dot", "cos_sim", "cos_dist"};
+
+/* Reference value of metric m between rows a and b (length d), and an error bound for an
+ * evaluation in a type with unit roundoff u: (d + 4) u times the sum of |terms|. */
+typedef struct { long double v, tol; } ref_t;
+#define DEFINE_REF(T, S)                                                                        \
+  static ref_t ref_##S(sk_metric m, const T *a, const T *b, size_t d, long double u) {          \
+    long double ab = 0, aa = 0, bb = 0, sab = 0, sq = 0;                                        \
+    int bad = 0;                                                                                \
+    for (size_t k = 0; k < d; k++) {                                                            \
+      long double x = a[k], y = b[k], t = x - y;                                                \
+      ab += x * y; aa += x * x; bb += y * y; sab += fabsl(x * y); sq += t * t;                  \
+      bad |= !isfinite((double)a[k]) || !isfinite((double)b[k]);                                \
+    }                                                                                           \
+    long double g = (long double)(d + 4) * u;                                                   \
+    ref_t r;                                                                                    \
+    switch (m) {                                                                                \
+    case SK_METRIC_SQEUCLIDEAN: r.v = sq; r.tol = 3 * g * sq; break;                             \
+    case SK_METRIC_EUCLIDEAN: r.v = sqrtl(sq); r.tol = (2 * g + u) * r.v; break;                \
+    case SK_METRIC_DOT: r.v = ab; r.tol = 2 * g * sab; break;                                   \
+    default: {                                                                                  \
+      long double den = sqrtl(aa) * sqrtl(bb);                                                  \
+      long double c = bad || !(den > 0) ? NAN : fminl(1, fmaxl(-1, ab / den));                  \
+      r.v = m == SK_METRIC_COSINE_DISTANCE ? 1 - c : c;                                         \
+      r.tol = bad || !(den > 0) ? 0 : 4 * g * sab / den + 4 * u;                                \
+    }                                                                                           \
+    }                                                                                           \
+    r.tol += (long double)(d + 1) * 4 * (u == 0x1p-24L ? 0x1p-149L : 0x1p-1074L);               \
+    return r;                                                                                   \
+  }
+DEFINE_REF(double, f64)
+DEFINE_REF(float, f32)
+
+static void check(double got, ref_t r, const char *what, sk_isa isa, size_t i, size_t j) {
+  if (isnan((double)r.v)) {
+    cr_assert(isnan(got), "%s isa=%s (%zu,%zu): want NaN got %.17g", what, sk_isa_name(isa), i, j, got);
+  } else {
+    long double err = fabsl((long double)got - r.v);
+    cr_assert(err <= r.tol, "%s isa=%s (%zu,%zu): got %.17g want %.17Lg err %Lg tol %Lg", what,
+              sk_isa_name(isa), i, j, got, r.v, err, r.tol);
+  }
+}
+
+/* Random rows with a padding column pattern beyond d (ld > d) that must never be read into a
+ * result: it is set to huge values so any stray read shows. */
+#define DEFINE_FILL(T, S)                                                                      \
+  static T *fill_##S(size_t rows, size_t d, size_t ld, uint64_t seed, double scale) {         \
+    T *p = malloc((rows * ld + 1) * sizeof(T));                                                \
+    for (size_t i = 0; i < rows * ld + 1; i++) p[i] = (T)1e30;                                 \
+    for (size_t i = 0; i < rows; i++)                                                          \
+      for (size_t k = 0; k < d; k++) p[i * ld + k] = (T)(sk_unif(&seed) * scale);              \
+    return p;                                                                                  \
+  }
+DEFINE_FILL(double, f64)
+DEFINE_FILL(float, f32)
+
+/* cdist against the reference for every metric, sizes around the tile edges, ld > cols; the
+ * padding of out (columns ny..ldo) must stay untouched; inputs unchanged. */
+#define DEFINE_CDIST_SWEEP(T, S, U)                                                              \
+  static void cdist_sweep_##S(void) {                                                            \
+    static const size_t NX[] = {1, 2, 3, 7, 9, 17, 40}, NY[] = {1, 2, 5, 16, 17, 33, 70},        \
+                        D[] = {1, 3, 8, 17, 50};                                                 \
+    FOR_EACH_ISA(isa) {                                                                          \
+      for (size_t a = 0; a < 7; a++)                                                             \
+        for (size_t b = 0; b < 7; b++)                                                           \
+          for (size_t c = 0; c < 5; c++) {                                                       \
+            size_t nx = NX[a], ny = NY[b], d = D[c], ldx = d + 3, ldy = d + 1, ldo = ny + 2;     \
+            T *x = fill_##S(nx, d, ldx, a * 100 + c, 1.0), *y = fill_##S(ny, d, ldy, b * 7 + c, 1.0); \
+            T *cx = malloc(nx * ldx * sizeof(T)), *cy = malloc(ny * ldy * sizeof(T));            \
+            memcpy(cx, x, nx * ldx * sizeof(T));                                                 \
+            memcpy(cy, y, ny * ldy * sizeof(T));                                                 \
+            T *out = malloc(nx * ldo * sizeof(T));                                               \
+            for (int mi = 0; mi < 5; mi++) {                                                     \
+              for (size_t i = 0; i < nx * ldo; i++) out[i] = (T)-7;                              \
+              cr_assert_eq(sk_cdist_##S(METRICS[mi], nx, ny, d, x, ldx, y, ldy, out, ldo), SK_OK); \
+              for (size_t i = 0; i < nx; i++) {                                                  \
+                for (size_t j = 0; j < ny; j++)                                                  \
+                  check(out[i * ldo + j], ref_##S(METRICS[mi], x + i * ldx, y + j * ldy, d, U),  \
+                        MNAME[mi], isa, i, j);                                                   \
+                cr_assert(out[i * ldo + ny] == (T)-7 && out[i * ldo + ny + 1] == (T)-7,          \
+                          "padding of out written (%s isa=%s)", MNAME[mi], sk_isa_name(isa));    \
+              }                                                                                  \
+            }                                                                                    \
+            cr_assert(!memcmp(cx, x, nx * ldx * sizeof(T)) && !memcmp(cy, y, ny * ldy * sizeof(T))); \
+            free(x); free(y); free(cx); free(cy); free(out);                                     \
+          }                                                                                      \
+    }                                                                                            \
+  }
+DEFINE_CDIST_SWEEP(double, f64, 0x1p-53L)
+DEFINE_CDIST_SWEEP(float, f32, 0x1p-24L)
+
+TestSuite(dist);
+
+Test(dist, report_isas) { sk_test_report_isas("dist"); }
+Test(dist, cdist_f64) { cdist_sweep_f64(); }
+Test(dist, cdist_f32) { cdist_sweep_f32(); }
+
+/* Near-duplicate points 1e-9 apart at offset 1e6: the difference form keeps full relative
+ * accuracy (the |x|^2 + |y|^2 - 2xy form would return noise or 0). Self-distance exactly 0. */
+Test(dist, near_duplicates_exact) {
+  size_t n = 9, d = 13;
+  double *x = malloc(n * d * sizeof *x);
+  uint64_t s = 5;
+  for (size_t i = 0; i < n * d; i++) x[i] = 1e6 + (double)(i % d) + (i / d) * 1e-9 * (1 + sk_unif(&s));
+  double *out = malloc(n * n * sizeof *out);
+  FOR_EACH_ISA(isa) {
+    cr_assert_eq(sk_cdist_f64(SK_METRIC_SQEUCLIDEAN, n, n, d, x, d, x, d, out, n), SK_OK);
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < n; j++) {
+        ref_t r = ref_f64(SK_METRIC_SQEUCLIDEAN, x + i * d, x + j * d, d, 0x1p-53L);
+        long double rel = r.v > 0 ? fabsl(out[i * n + j] - r.v) / r.v : fabsl((long double)out[i * n + j]);
+        cr_assert(rel <= (d + 2) * 0x1p-53L, "near-duplicate isa=%s (%zu,%zu): %.17g vs %.17Lg",
+                  sk_isa_name(isa), i, j, out[i * n + j], r.v);
+        if (i == j) cr_assert(out[i * n + j] == 0.0);
+      }
+  }
+  free(x); free(out);
+}
+
+/* cdist_self: symmetric bit for bit, diagonal exactly 0 (distances) / 1 (cosine similarity),
+ * NaN on zero or NaN rows for cosine, and equal to the reference off the diagonal. */
+Test(dist, cdist_self) {
+  size_t n = 37, d = 11, ld = 12;
+  double *x = fill_f64(n, d, ld, 9, 1.0);
+  float *xf = fill_f32(n, d, ld, 9, 1.0);
+  for (size_t k = 0; k < d; k++) x[3 * ld + k] = 0, xf[3 * ld + k] = 0; /* a zero row */
+  x[5 * ld + 2] = NAN, xf[5 * ld + 2] = NAN;                                /* a NaN row */
+  double *o = malloc(n * n * sizeof *o);
+  float *of = malloc(n * n * sizeof *of);
+  FOR_EACH_ISA(isa) {
+    for (int mi = 0; mi < 5; mi++) {
+      cr_assert_eq(sk_cdist_self_f64(METRICS[mi], n, d, x, ld, o, n), SK_OK);
+      cr_assert_eq(sk_cdist_self_f32(METRICS[mi], n, d, xf, ld, of, n), SK_OK);
+      for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+          cr_assert(!memcmp(&o[i * n + j], &o[j * n + i], sizeof(double)), "asymmetric %s", MNAME[mi]);
+          cr_assert(!memcmp(&of[i * n + j], &of[j * n + i], sizeof(float)), "asymmetric f32 %s", MNAME[mi]);
+          if (i == j && METRICS[mi] != SK_METRIC_DOT) {
+            int cos = METRICS[mi] >= SK_METRIC_COSINE_SIMILARITY;
+            int nanrow = i == 5 || (cos && i == 3);
+            double want = nanrow ? NAN : METRICS[mi] == SK_METRIC_COSINE_SIMILARITY ? 1.0 : 0.0;
+            cr_assert(nanrow ? isnan(o[i * n + i]) && isnan(of[i * n + i])
+                             : o[i * n + i] == want && of[i * n + i] == (float)want,
+                      "diagonal %s isa=%s row %zu: %g %g", MNAME[mi], sk_isa_name(isa), i, o[i * n + i],
+                      (double)of[i * n + i]);
+          } else {
+            check(o[i * n + j], ref_f64(METRICS[mi], x + i * ld, x + j * ld, d, 0x1p-53L), MNAME[mi], isa, i, j);
+            check(of[i * n + j], ref_f32(METRICS[mi], xf + i * ld, xf + j * ld, d, 0x1p-24L), MNAME[mi], isa, i, j);
+          }
+        }
+    }
+  }
+  free(x); free(xf); free(o); free(of);
+}
+
+/* Huge and tiny magnitudes: cosine rescales rows, so it stays accurate at 1e+-300 (f64) and
+ * 1e+-30 (f32, whose products would overflow or underflow in f32). */
+Test(dist, cosine_extreme_magnitudes) {
+  size_t nx = 5, ny = 6, d = 9;
+  static const double sc[] = {1e300, 1e-300, 1e-310};
+  static const float scf[] = {1e30f, 1e-30f, 1e-41f};
+  for (int si = 0; si < 3; si++) {
+    double *x = fill_f64(nx, d, d, 1, sc[si]), *y = fill_f64(ny, d, d, 2, 1.0), *o = malloc(nx * ny * sizeof *o);
+    float *xf = fill_f32(nx, d, d, 1, scf[si]), *yf = fill_f32(ny, d, d, 2, 1.0f), *of = malloc(nx * ny * sizeof *of);
+    FOR_EACH_ISA(isa) {
+      for (int mi = 3; mi < 5; mi++) {
+        cr_assert_eq(sk_cdist_f64(METRICS[mi], nx, ny, d, x, d, y, d, o, ny), SK_OK);
+        cr_assert_eq(sk_cdist_f32(METRICS[mi], nx, ny, d, xf, d, yf, d, of, ny), SK_OK);
+        for (size_t i = 0; i < nx; i++)
+          for (size_t j = 0; j < ny; j++) {
+            check(o[i * ny + j], ref_f64(METRICS[mi], x + i * d, y + j * d, d, 0x1p-53L), "cos extreme", isa, i, j);
+            ref_t r = ref_f32(METRICS[mi], xf + i * d, yf + j * d, d, 0x1p-24L);
+            r.tol += si == 2 ? 1e-2L : 0; /* subnormal floats carry few bits */
+            check(of[i * ny + j], r, "cos extreme f32", isa, i, j);
+          }
+      }
+    }
+    free(x); free(y); free(o); free(xf); free(yf); free(of);
+  }
+}
+
+/* Nearest row: ties to the lowest index, NaN never wins, all-NaN -> SK_NO_INDEX, and the same
+ * choice as a brute-force scan of the matching cdist output. */
+#define DEFINE_ARGMIN_TEST(T, S)                                                                 \
+  static void argmin_sweep_##S(void) {                                                           \
+    size_t nx = 23, ny = 41, d = 7, ld = 8;                                                      \
+    T *x = fill_##S(nx, d, ld, 3, 1.0), *y = fill_##S(ny, d, ld, 4, 1.0);                        \
+    memcpy(y + 20 * ld, y + 3 * ld, d * sizeof(T));  /* duplicate centres: 3 must win */         \
+    memcpy(y + 35 * ld, y + 20 * ld, d * sizeof(T));                                             \
+    y[7 * ld + 1] = (T)NAN;                          /* a NaN centre never wins */               \
+    memcpy(x + 4 * ld, y + 3 * ld, d * sizeof(T));   /* exact hit on the duplicated centre */    \
+    x[9 * ld] = (T)NAN;                              /* all distances NaN */                     \
+    T *mat = malloc(nx * ny * sizeof(T)), *dist = malloc(nx * sizeof(T));                       \
+    size_t *idx = malloc(nx * sizeof *idx);                                                      \
+    FOR_EACH_ISA(isa) {                                                                          \
+      for (int mi = 0; mi < 5; mi++) {                                                           \
+        cr_assert_eq(sk_cdist_##S(METRICS[mi], nx, ny, d, x, ld, y, ld, mat, ny), SK_OK);        \
+        cr_assert_eq(sk_cdist_argmin_##S(METRICS[mi], nx, ny, d, x, ld, y, ld, idx, dist), SK_OK); \
+        int largest = METRICS[mi] == SK_METRIC_DOT || METRICS[mi] == SK_METRIC_COSINE_SIMILARITY; \
+        for (size_t i = 0; i < nx; i++) {                                                        \
+          size_t want = SK_NO_INDEX;                                                             \
+          for (size_t j = 0; j < ny; j++) {                                                      \
+            T v = mat[i * ny + j];                                                               \
+            if (v == v && (want == SK_NO_INDEX || (largest ? v > mat[i * ny + want] : v < mat[i * ny + want]))) \
+              want = j;                                                                          \
+          }                                                                                      \
+          cr_assert_eq(idx[i], want, "argmin %s isa=%s row %zu: %zu want %zu", MNAME[mi],        \
+                       sk_isa_name(isa), i, idx[i], want);                                       \
+          if (want == SK_NO_INDEX) cr_assert(isnan(dist[i]));                                     \
+          else cr_assert(dist[i] == mat[i * ny + want], "argmin value %s row %zu", MNAME[mi], i); \
+        }                                                                                        \
+        cr_assert_eq(idx[9], SK_NO_INDEX);                                                       \
+        if (METRICS[mi] <= SK_METRIC_EUCLIDEAN) cr_assert_eq(idx[4], 3, "tie -> lowest index");  \
+        /* dist may be NULL */                                                                   \
+        size_t idx2[23];                                                                         \
+        cr_assert_eq(sk_cdist_argmin_##S(METRICS[mi], nx, ny, d, x, ld, y, ld, idx2, NULL), SK_OK); \
+        cr_assert(!memcmp(idx, idx2, sizeof idx2));                                              \
+      }                                                                                          \
+    }                                                                                            \
+    free(x); free(y); free(mat); free(dist); free(idx);                                          \
+  }
+DEFINE_ARGMIN_TEST(double, f64)
+DEFINE_ARGMIN_TEST(float, f32)
+Test(dist, argmin_f64) { argmin_sweep_f64(); }
+Test(dist, argmin_f32) { argmin_sweep_f32(); }
+
+Test(dist, argmin_edges) {
+  double x[4] = {1, 2, 3, 4}, y[4] = {INFINITY, 0, INFINITY, 0}, dist[2];
+  size_t idx[2];
+  FOR_EACH_ISA(isa) {
+    /* every distance is +Inf: the first (a number, not NaN) wins */
+    cr_assert_eq(sk_cdist_argmin_f64(SK_METRIC_SQEUCLIDEAN, 2, 2, 2, x, 2, y, 2, idx, dist), SK_OK);
+    cr_assert(idx[0] == 0 && idx[1] == 0 && isinf(dist[0]), "isa=%s %zu %zu", sk_isa_name(isa), idx[0], idx[1]);
+    /* no y rows */
+    cr_assert_eq(sk_cdist_argmin_f64(SK_METRIC_EUCLIDEAN, 2, 0, 2, x, 2, y, 2, idx, dist), SK_OK);
+    cr_assert(idx[0] == SK_NO_INDEX && isnan(dist[1]));
+    /* d = 0: all tie at 0 */
+    cr_assert_eq(sk_cdist_argmin_f64(SK_METRIC_EUCLIDEAN, 2, 2, 0, x, 1, y, 1, idx, dist), SK_OK);
+    cr_assert(idx[0] == 0 && dist[0] == 0);
+  }
+}
+
+/* top-k against a full sort with the same order: value (largest or smallest), NaN last, ties
+ * by lower index. */
+static int ORDER_LARGEST;
+static const double *ORDER_X;
+static int cmp_rank(const void *pa, const void *pb) {
+  size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+  double va = ORDER_X[a], vb = ORDER_X[b];
+  int na = va != va, nb = vb != vb;
+  if (na != nb) return na - nb;
+  if (!na && va != vb) return (ORDER_LARGEST ? va > vb : va < vb) ? -1 : 1;
+  return a < b ? -1 : 1;
+}
+Test(dist, topk) {
+  size_t n = 300;
+  double *x = malloc(n * sizeof *x);
+  float *xf = malloc(n * sizeof *xf);
+  uint64_t s = 77;
+  for (size_t i = 0; i < n; i++) {
+    x[i] = (double)(sk_rng(&s) % 40) - 20; /* many duplicates */
+    if (i % 29 == 3) x[i] = NAN;
+    if (i % 31 == 4) x[i] = i % 2 ? INFINITY : -INFINITY;
+    xf[i] = (float)x[i];
+  }
+  size_t *order = malloc(n * sizeof *order), *idx = malloc(n * sizeof *idx);
+  double *val = malloc(n * sizeof *val);
+  float *valf = malloc(n * sizeof *valf);
+  for (int largest = 0; largest < 2; largest++) {
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    ORDER_LARGEST = largest;
+    ORDER_X = x;
+    qsort(order, n, sizeof *order, cmp_rank);
+    static const size_t K[] = {0, 1, 2, 10, 150, 299, 300};
+    for (size_t ki = 0; ki < 7; ki++) {
+      size_t k = K[ki];
+      cr_assert_eq(sk_topk_f64(x, n, k, largest, idx, val), SK_OK);
+      for (size_t i = 0; i < k; i++) {
+        cr_assert_eq(idx[i], order[i], "topk k=%zu largest=%d pos %zu: %zu want %zu", k, largest, i, idx[i], order[i]);
+        cr_assert(!memcmp(&val[i], &x[order[i]], sizeof(double)) || (isnan(val[i]) && isnan(x[order[i]])));
+      }
+      cr_assert_eq(sk_topk_f32(xf, n, k, largest, idx, valf), SK_OK);
+      for (size_t i = 0; i < k; i++) cr_assert_eq(idx[i], order[i], "topk f32 k=%zu pos %zu", k, i);
+      cr_assert_eq(sk_topk_f64(x, n, k, largest, idx, NULL), SK_OK);
+    }
+  }
+  cr_assert_eq(sk_topk_f64(x, n, n + 1, 1, idx, val), SK_EINVAL);
+  cr_assert_eq(sk_topk_f64(NULL, 0, 0, 1, NULL, NULL), SK_OK);
+  cr_assert_eq(sk_topk_f64(x, n, 3, 1, NULL, val), SK_EINVAL);
+  free(x); free(xf); free(order); free(idx); free(val); free(valf);
+}
+
+/* scikit-learn's silhouette, brute force in long double */
+static long double silhouette_ref(size_t n, size_t d, const double *x, const size_t *lab, size_t k, long double *samp) {
+  long double total = 0;
+  for (size_t i = 0; i < n; i++) {
+    long double *sum = calloc(k, sizeof *sum);
+    size_t *cnt = calloc(k, sizeof *cnt);
+    for (size_t j = 0; j < n; j++) {
+      long double q = 0;
+      for (size_t c = 0; c < d; c++) q += ((long double)x[i * d + c] - x[j * d + c]) * ((long double)x[i * d + c] - x[j * d + c]);
+      sum[lab[j]] += sqrtl(q);
+      cnt[lab[j]]++;
+    }
+    long double s = 0;
+    if (cnt[lab[i]] > 1) {
+      long double a = sum[lab[i]] / (cnt[lab[i]] - 1), b = INFINITY;
+      for (size_t c = 0; c < k; c++)
+        if (c != lab[i] && cnt[c]) b = fminl(b, sum[c] / cnt[c]);
+      s = fmaxl(a, b) > 0 ? (b - a) / fmaxl(a, b) : 0;
+    }
+    samp[i] = s;
+    total += s;
+    free(sum); free(cnt);
+  }
+  return total / n;
+}
+
+Test(dist, silhouette_hand_checked) {
+  /* 1-D points {0, 1} and {4, 5}: s = 3.5/4.5, 2.5/3.5, 2.5/3.5, 3.5/4.5 */
+  double x[4] = {0, 1, 4, 5}, samples[4], score;
+  size_t lab[4] = {0, 0, 1, 1};
+  FOR_EACH_ISA(isa) {
+    cr_assert_eq(sk_silhouette_f64(4, 1, x, 1, lab, 2, &score, samples), SK_OK);
+    double want = (3.5 / 4.5 + 2.5 / 3.5) / 2;
+    cr_assert(fabs(score - want) < 1e-15, "isa=%s score %.17g want %.17g", sk_isa_name(isa), score, want);
+    cr_assert(fabs(samples[0] - 3.5 / 4.5) < 1e-15 && fabs(samples[1] - 2.5 / 3.5) < 1e-15);
+    /* a singleton cluster scores 0: {0}, {4, 5} */
+    size_t lab2[3] = {1, 0, 0};
+    double x2[3] = {0, 4, 5}, s2[3];
+    cr_assert_eq(sk_silhouette_f64(3, 1, x2, 1, lab2, 2, &score, s2), SK_OK);
+    cr_assert(s2[0] == 0.0, "singleton: %g", s2[0]);
+    cr_assert(fabs(s2[1] - (4.0 - 1.0) / 4.0) < 1e-15 && fabs(s2[2] - (5.0 - 1.0) / 5.0) < 1e-15);
+    cr_assert(fabs(score - (0.75 + 0.8) / 3) < 1e-15);
+  }
+}
+
+Test(dist, silhouette_random) {
+  size_t n = 203, d = 6, k = 5; /* cluster 3 unused, cluster 4 a singleton */
+  double *x = fill_f64(n, d, d, 11, 1.0), samples[203];
+  float *xf = malloc(n * d * sizeof *xf), sf[203];
+  size_t lab[203];
+  uint64_t s = 3;
+  for (size_t i = 0; i < n; i++) {
+    lab[i] = sk_rng(&s) % 3;
+    for (size_t c = 0; c < d; c++) x[i * d + c] += (double)lab[i]; /* some structure */
+  }
+  lab[100] = 4;
+  for (size_t i = 0; i < n * d; i++) xf[i] = (float)x[i];
+  long double ref[203];
+  long double want = silhouette_ref(n, d, x, lab, k, ref);
+  FOR_EACH_ISA(isa) {
+    double score, scoref;
+    cr_assert_eq(sk_silhouette_f64(n, d, x, d, lab, k, &score, samples), SK_OK);
+    cr_assert(fabsl(score - want) < 1e-13L, "isa=%s %.17g vs %.17Lg", sk_isa_name(isa), score, want);
+    for (size_t i = 0; i < n; i++) cr_assert(fabsl(samples[i] - ref[i]) < 1e-12L);
+    cr_assert_eq(sk_silhouette_f32(n, d, xf, d, lab, k, &scoref, sf), SK_OK);
+    cr_assert(fabsl(scoref - want) < 1e-4L, "f32 isa=%s %.9g vs %.9Lg", sk_isa_name(isa), scoref, want);
+  }
+  /* invalid: one cluster, a label out of range, NaN, every point its own cluster */
+  double score;
+  size_t one[203] = {0};
+  cr_assert_eq(sk_silhouette_f64(n, d, x, d, one, k, &score, NULL), SK_EINVAL);
+  lab[7] = k;
+  cr_assert_eq(sk_silhouette_f64(n, d, x, d, lab, k, &score, NULL), SK_EINVAL);
+  lab[7] = 0;
+  x[5] = NAN;
+  cr_assert_eq(sk_silhouette_f64(n, d, x, d, lab, k, &score, NULL), SK_EINVAL);
+  size_t own[3] = {0, 1, 2};
+  double x3[3] = {0, 1, 2};
+  cr_assert_eq(sk_silhouette_f64(3, 1, x3, 1, own, 3, &score, NULL), SK_EINVAL);
+  free(x); free(xf);
+}
+
+Test(dist, rbf) {
+  size_t nx = 13, ny = 21, d = 5;
+  double *x = fill_f64(nx, d, d, 1, 1.0), *y = fill_f64(ny, d, d, 2, 1.0), *o = malloc(nx * ny * sizeof *o);
+  float *xf = fill_f32(nx, d, d, 1, 1.0), *yf = fill_f32(ny, d, d, 2, 1.0), *of = malloc(nx * ny * sizeof *of);
+  FOR_EACH_ISA(isa) {
+    for (double gamma = 0.0; gamma < 3; gamma += 0.7) {
+      cr_assert_eq(sk_rbf_kernel_f64(nx, ny, d, x, d, y, d, gamma, o, ny), SK_OK);
+      cr_assert_eq(sk_rbf_kernel_f32(nx, ny, d, xf, d, yf, d, gamma, of, ny), SK_OK);
+      for (size_t i = 0; i < nx; i++)
+        for (size_t j = 0; j < ny; j++) {
+          ref_t r = ref_f64(SK_METRIC_SQEUCLIDEAN, x + i * d, y + j * d, d, 0x1p-53L);
+          long double want = expl(-gamma * r.v);
+          cr_assert(fabsl(o[i * ny + j] - want) <= want * (gamma * r.tol + 0x1p-50L),
+                    "rbf isa=%s (%zu,%zu) %.17g vs %.17Lg", sk_isa_name(isa), i, j, o[i * ny + j], want);
+          ref_t rf = ref_f32(SK_METRIC_SQEUCLIDEAN, xf + i * d, yf + j * d, d, 0x1p-24L);
+          long double wf = expl(-(long double)(float)gamma * rf.v);
+          cr_assert(fabsl(of[i * ny + j] - wf) <= wf * (gamma * rf.tol + 0x1p-20L),
+                    "rbf f32 isa=%s (%zu,%zu) %.9g vs %.9Lg", sk_isa_name(isa), i, j, (double)of[i * ny + j], wf);
+        }
+    }
+  }
+  free(x); free(y); free(o); free(xf); free(yf); free(of);
+}
+
+/* Same results, bit for bit, on 1, 2 and 3 threads. */
+Test(dist, threads_bitwise) {
+  size_t nx = 301, ny = 203, d = 37;
+  double *x = fill_f64(nx, d, d, 1, 1.0), *y = fill_f64(ny, d, d, 2, 1.0);
+  double *o[3], dist[3][301], score[3];
+  size_t idx[3][301], lab[301];
+  for (size_t i = 0; i < nx; i++) lab[i] = i % 3;
+  for (int t = 0; t < 3; t++) {
+    sk_set_num_threads((size_t)t + 1);
+    o[t] = malloc(nx * ny * sizeof(double));
+    cr_assert_eq(sk_cdist_f64(SK_METRIC_EUCLIDEAN, nx, ny, d, x, d, y, d, o[t], ny), SK_OK);
+    cr_assert_eq(sk_cdist_argmin_f64(SK_METRIC_COSINE_DISTANCE, nx, ny, d, x, d, y, d, idx[t], dist[t]), SK_OK);
+    cr_assert_eq(sk_silhouette_f64(nx, d, x, d, lab, 3, &score[t], NULL), SK_OK);
+  }
+  for (int t = 1; t < 3; t++) {
+    cr_assert(!memcmp(o[0], o[t], nx * ny * sizeof(double)), "cdist differs with %d threads", t + 1);
+    cr_assert(!memcmp(idx[0], idx[t], sizeof idx[0]) && !memcmp(dist[0], dist[t], sizeof dist[0]));
+    cr_assert(score[0] == score[t]);
+  }
+  for (int t = 0; t < 3; t++) free(o[t]);
+  free(x); free(y);
+}
+
+Test(dist, bad_arguments) {
+  double x[12] = {0}, out[16];
+  size_t idx[4];
+  cr_assert_eq(sk_cdist_f64((sk_metric)5, 2, 2, 3, x, 3, x, 3, out, 2), SK_EINVAL);
+  cr_assert_eq(sk_cdist_f64((sk_metric)-1, 2, 2, 3, x, 3, x, 3, out, 2), SK_EINVAL);
+  cr_assert_eq(sk_cdist_f64(SK_METRIC_DOT, 2, 2, 3, x, 2, x, 3, out, 2), SK_EINVAL);  /* ldx < d */
+  cr_assert_eq(sk_cdist_f64(SK_METRIC_DOT, 2, 2, 3, x, 3, x, 3, out, 1), SK_EINVAL);  /* ldo < ny */
+  cr_assert_eq(sk_cdist_f64(SK_METRIC_DOT, 0, 0, 0, x, 0, x, 1, out, 1), SK_EINVAL);  /* ld >= 1 */
+  cr_assert_eq(sk_cdist_f64(SK_METRIC_DOT, 2, 2, 3, NULL, 3, x, 3, out, 2), SK_EINVAL);
+  cr_assert_eq(sk_cdist_f64(SK_METRIC_DOT, 2, 2, 3, x, 3, x, 3, NULL, 2), SK_EINVAL);
+  cr_assert_eq(sk_cdist_f64(SK_METRIC_DOT, 2, 2, 3, x, 3, x, 3, x + 2, 2), SK_EINVAL); /* out overlaps x */
+  cr_assert_eq(sk_cdist_f64(SK_METRIC_DOT, SIZE_MAX / 8, 2, 3, x, 3, x, 3, out, 2), SK_EOVERFLOW);
+  cr_assert_eq(sk_cdist_self_f64(SK_METRIC_DOT, 2, 3, x, 3, x, 2), SK_EINVAL);
+  cr_assert_eq(sk_cdist_argmin_f64(SK_METRIC_DOT, 2, 2, 3, x, 3, x, 3, NULL, NULL), SK_EINVAL);
+  cr_assert_eq(sk_cdist_argmin_f64((sk_metric)9, 2, 2, 3, x, 3, x, 3, idx, NULL), SK_EINVAL);
+  cr_assert_eq(sk_rbf_kernel_f64(2, 2, 3, x, 3, x, 3, 1.0, out, 1), SK_EINVAL);
+  cr_assert_eq(sk_silhouette_f64(4, 3, x, 3, NULL, 2, out, NULL), SK_EINVAL);
+  /* empty is fine */
+  cr_assert_eq(sk_cdist_f64(SK_METRIC_DOT, 0, 5, 3, NULL, 3, x, 3, NULL, 5), SK_OK);
+  cr_assert_eq(sk_cdist_argmin_f64(SK_METRIC_DOT, 0, 2, 3, NULL, 3, x, 3, NULL, NULL), SK_OK);
+}
