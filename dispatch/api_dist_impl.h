@@ -25,6 +25,17 @@ static T *F(pack_)(const sk_kernels *K, const T *y, size_t ldy, size_t ny, size_
  * Rows are scale-free for cosine, so when some row's magnitude is outside [COS_LO, COS_HI] the
  * rows are copied, each scaled by a power of two (exact) to a max |x| in [0.5, 1). norm[i] is
  * the f64 norm of the row used, NaN for zero, NaN or infinite rows (they then give NaN). */
+/* max |x| of a row; NaN if the row has one (written as a compare: gcc 12's aarch64 vectorizer
+ * crashes on the fmax reduction) */
+static double F(row_maxabs_)(const T *r, size_t d) {
+  double m = 0;
+  for (size_t k = 0; k < d; k++) {
+    double v = fabs((double)r[k]);
+    m = v > m || v != v ? v : m;
+  }
+  return m;
+}
+
 static sk_status F(cos_prep_)(const sk_kernels *K, const T *x, size_t n, size_t d, size_t ld,
                               const T **xs, size_t *lds, T **owned, double *norm) {
   int need = 0;
@@ -32,8 +43,7 @@ static sk_status F(cos_prep_)(const sk_kernels *K, const T *x, size_t n, size_t 
   *lds = ld;
   *owned = NULL;
   for (size_t i = 0; i < n && !need; i++) {
-    double m = 0;
-    for (size_t k = 0; k < d; k++) m = fmax(m, fabs((double)x[i * ld + k]));
+    double m = F(row_maxabs_)(x + i * ld, d);
     need = isfinite(m) && m > 0 && (m < COS_LO || m > COS_HI);
   }
   if (need) {
@@ -42,8 +52,7 @@ static sk_status F(cos_prep_)(const sk_kernels *K, const T *x, size_t n, size_t 
     T *c = malloc(bytes ? bytes : 1);
     if (!c) return SK_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-      double m = 0;
-      for (size_t k = 0; k < d; k++) m = fmax(m, fabs((double)x[i * ld + k]));
+      double m = F(row_maxabs_)(x + i * ld, d);
       int e = 0;
       if (isfinite(m) && m > 0) frexp(m, &e);
       for (size_t k = 0; k < d; k++) c[i * d + k] = (T)ldexp((double)x[i * ld + k], -e);
