@@ -14,12 +14,23 @@ static const char *MNAME[] = {"sqeuclidean", "euclidean", "dot", "cos_sim", "cos
 typedef struct { long double v, tol; } ref_t;
 #define DEFINE_REF(T, S)                                                                        \
   static ref_t ref_##S(sk_metric m, const T *a, const T *b, size_t d, long double u) {          \
-    long double ab = 0, aa = 0, bb = 0, sab = 0, sq = 0;                                        \
-    int bad = 0;                                                                                \
+    long double ab = 0, sab = 0, sq = 0, ca = 0, cs = 0;                                        \
+    int bad = 0, ea = 0, eb = 0;                                                                \
+    double ma = 0, mb = 0;                                                                      \
+    for (size_t k = 0; k < d; k++) {                                                            \
+      ma = fmax(ma, fabs((double)a[k]));                                                        \
+      mb = fmax(mb, fabs((double)b[k]));                                                        \
+    }                                                                                           \
+    if (isfinite(ma) && ma > 0) frexp(ma, &ea);                                                 \
+    if (isfinite(mb) && mb > 0) frexp(mb, &eb);                                                 \
     for (size_t k = 0; k < d; k++) {                                                            \
       long double x = a[k], y = b[k], t = x - y;                                                \
-      ab += x * y; aa += x * x; bb += y * y; sab += fabsl(x * y); sq += t * t;                  \
+      ab += x * y; sab += fabsl(x * y); sq += t * t;                                            \
       bad |= !isfinite((double)a[k]) || !isfinite((double)b[k]);                                \
+      /* cosine is scale-free: scaled by powers of two it never leaves the range of a binary64  \
+         long double (valgrind's) */                                                            \
+      long double xs = ldexpl(x, -ea), ys = ldexpl(y, -eb);                                     \
+      ca += xs * ys; cs += fabsl(xs * ys);                                                      \
     }                                                                                           \
     long double g = (long double)(d + 4) * u;                                                   \
     ref_t r;                                                                                    \
@@ -28,10 +39,15 @@ typedef struct { long double v, tol; } ref_t;
     case SK_METRIC_EUCLIDEAN: r.v = sqrtl(sq); r.tol = (2 * g + u) * r.v; break;                \
     case SK_METRIC_DOT: r.v = ab; r.tol = 2 * g * sab; break;                                   \
     default: {                                                                                  \
-      long double den = sqrtl(aa) * sqrtl(bb);                                                  \
-      long double c = bad || !(den > 0) ? NAN : fminl(1, fmaxl(-1, ab / den));                  \
+      long double na = 0, nb = 0;                                                               \
+      for (size_t k = 0; k < d && !bad; k++) {                                                  \
+        long double xs = ldexpl(a[k], -ea), ys = ldexpl(b[k], -eb);                             \
+        na += xs * xs; nb += ys * ys;                                                           \
+      }                                                                                         \
+      long double den = sqrtl(na) * sqrtl(nb);                                                  \
+      long double c = bad || !(den > 0) ? NAN : fminl(1, fmaxl(-1, ca / den));                  \
       r.v = m == SK_METRIC_COSINE_DISTANCE ? 1 - c : c;                                         \
-      r.tol = bad || !(den > 0) ? 0 : 4 * g * sab / den + 4 * u;                                \
+      r.tol = bad || !(den > 0) ? 0 : 4 * g * cs / den + 4 * u;                                 \
     }                                                                                           \
     }                                                                                           \
     r.tol += (long double)(d + 1) * 4 * (u == 0x1p-24L ? 0x1p-149L : 0x1p-1074L);               \
