@@ -263,8 +263,8 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
     free(xn);
     free(yn);
   }
-  for (size_t i = 0; i < nx; i++)
-    if (index[i] == SK_NO_INDEX) best[i] = (T)NAN;
+  for (size_t i = 0; i < nx; i++) /* the kernel ranks euclidean by squared distance */
+    best[i] = index[i] == SK_NO_INDEX ? (T)NAN : m == SK_METRIC_EUCLIDEAN && d ? (T)sqrt(best[i]) : best[i];
   if (best != dist) free(best);
   return st;
 }

@@ -1,4 +1,6 @@
 /* Distance-matrix kernels, compiled once per ISA: dist_tile.h instantiated for f64 and f32. */
+#include <math.h>
+
 #include "kernels.h"
 #include "simd/simd.h"
 #include "protos.h"

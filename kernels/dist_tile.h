@@ -104,7 +104,11 @@ void SK_FN(SK_CAT(dist_, S))(int kind, const T *x, size_t ldx, size_t nx, const 
 
 /* For each x row: the best y row over this call's rows, merged into (idx, best): smallest value,
  * or largest if `largest`; ties keep the lower index, NaN never wins. y index j is reported as
- * j0 + j. Cosine kinds divide the dot product by xn[i] * yn[j] (f64 norms) in the epilogue. */
+ * j0 + j. Cosine kinds divide the dot product by xn[i] * yn[j] (f64 norms) in the epilogue.
+ * EUC works in squared distances (best holds sqe; the caller takes the root): a candidate
+ * replaces the best only if its root is smaller too, so ties of the reported euclidean value
+ * still go to the lower index. A row whose tile cannot beat its current best (one vector compare
+ * per accumulator, NaN compares false) is skipped without a scalar scan. */
 void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, const T *yp,
                                 size_t ny, size_t d, const double *xn, const double *yn, size_t j0,
                                 size_t *idx, T *best) {
@@ -112,7 +116,6 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
   int cos = kind == SK_KIND_COS_SIM || kind == SK_KIND_COS_DIST;
   int largest = kind == SK_KIND_DOT || kind == SK_KIND_COS_SIM;
   int diff = kind == SK_KIND_SQE || kind == SK_KIND_EUC;
-  V none = V_(zero)();
   for (size_t p0 = 0; p0 < np; p0 += pc) {
     size_t p1 = p0 + pc < np ? p0 + pc : np;
     for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
@@ -122,11 +125,17 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
         FN(tile)(diff, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
         size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
         for (size_t i = 0; i < mr; i++) {
-          T vals[NR];
-          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
-            V_(storeu)(vals + j * VN, FN(finish)(kind == SK_KIND_EUC ? kind : SK_KIND_SQE, acc[i][j], none));
           size_t r = i0 + i, bi = idx[r];
           T bv = best[r];
+          if (!cos && bi != SK_NO_INDEX && nr == NR) {
+            V thr = V_(set1)(bv);
+            int any = 0;
+            _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
+              any |= largest ? V_(any_gt)(acc[i][j], thr) : V_(any_lt)(acc[i][j], thr);
+            if (!any) continue;
+          }
+          T vals[NR];
+          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) V_(storeu)(vals + j * VN, acc[i][j]);
           for (size_t j = 0; j < nr; j++) {
             T v = vals[j];
             if (cos) {
@@ -135,7 +144,8 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
               v = (T)(kind == SK_KIND_COS_DIST ? 1.0 - c : c);
             }
             if (v != v) continue;
-            if (bi == SK_NO_INDEX || (largest ? v > bv : v < bv)) {
+            if (bi == SK_NO_INDEX ||
+                (largest ? v > bv : v < bv && (kind != SK_KIND_EUC || (T)sqrt(v) < (T)sqrt(bv)))) {
               bi = j0 + p * NR + j;
               bv = v;
             }

@@ -36,3 +36,7 @@ static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd4_u10avx2
 #define SK_SLEEF_EXPF Sleef_expf8_u10avx2
+static inline int vd_any_lt(vd a, vd b) { return _mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_LT_OQ)) != 0; }
+static inline int vd_any_gt(vd a, vd b) { return _mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_GT_OQ)) != 0; }
+static inline int vf_any_lt(vf a, vf b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LT_OQ)) != 0; }
+static inline int vf_any_gt(vf a, vf b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_GT_OQ)) != 0; }

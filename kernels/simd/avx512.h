@@ -52,3 +52,7 @@ static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd8_u10avx512f
 #define SK_SLEEF_EXPF Sleef_expf16_u10avx512f
+static inline int vd_any_lt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ) != 0; }
+static inline int vd_any_gt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ) != 0; }
+static inline int vf_any_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ) != 0; }
+static inline int vf_any_gt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ) != 0; }

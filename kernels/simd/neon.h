@@ -31,3 +31,7 @@ static inline vf vf_sqrt(vf a) { return vsqrtq_f32(a); }
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10advsimd
 #define SK_SLEEF_EXPF Sleef_expf4_u10advsimd
+static inline int vd_any_lt(vd a, vd b) { return vmaxvq_u32(vreinterpretq_u32_u64(vcltq_f64(a, b))) != 0; }
+static inline int vd_any_gt(vd a, vd b) { return vmaxvq_u32(vreinterpretq_u32_u64(vcgtq_f64(a, b))) != 0; }
+static inline int vf_any_lt(vf a, vf b) { return vmaxvq_u32(vcltq_f32(a, b)) != 0; }
+static inline int vf_any_gt(vf a, vf b) { return vmaxvq_u32(vcgtq_f32(a, b)) != 0; }

@@ -39,3 +39,7 @@ static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
 #define SK_NV 4
 #define SK_SLEEF_EXPD Sleef_exp_u10
 #define SK_SLEEF_EXPF Sleef_expf_u10
+static inline int vd_any_lt(vd a, vd b) { return a < b; }
+static inline int vd_any_gt(vd a, vd b) { return a > b; }
+static inline int vf_any_lt(vf a, vf b) { return a < b; }
+static inline int vf_any_gt(vf a, vf b) { return a > b; }

@@ -33,3 +33,7 @@ static inline vf vf_sqrt(vf a) { return _mm_sqrt_ps(a); }
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10sse4
 #define SK_SLEEF_EXPF Sleef_expf4_u10sse4
+static inline int vd_any_lt(vd a, vd b) { return _mm_movemask_pd(_mm_cmplt_pd(a, b)) != 0; }
+static inline int vd_any_gt(vd a, vd b) { return _mm_movemask_pd(_mm_cmpgt_pd(a, b)) != 0; }
+static inline int vf_any_lt(vf a, vf b) { return _mm_movemask_ps(_mm_cmplt_ps(a, b)) != 0; }
+static inline int vf_any_gt(vf a, vf b) { return _mm_movemask_ps(_mm_cmpgt_ps(a, b)) != 0; }
