@@ -83,18 +83,18 @@ DEFINE_FILL(float, f32)
  * padding of out (columns ny..ldo) must stay untouched; inputs unchanged. */
 #define DEFINE_CDIST_SWEEP(T, S, U)                                                              \
   static void cdist_sweep_##S(void) {                                                            \
-    static const size_t NX[] = {1, 2, 3, 7, 9, 17, 40}, NY[] = {1, 2, 5, 16, 17, 33, 70},        \
-                        D[] = {1, 3, 8, 17, 50};                                                 \
+    static const size_t NX[] = {0, 1, 2, 3, 7, 9, 17, 40}, NY[] = {0, 1, 2, 5, 16, 17, 33, 70},  \
+                        D[] = {0, 1, 3, 8, 17, 50};                                              \
     FOR_EACH_ISA(isa) {                                                                          \
-      for (size_t a = 0; a < 7; a++)                                                             \
-        for (size_t b = 0; b < 7; b++)                                                           \
-          for (size_t c = 0; c < 5; c++) {                                                       \
+      for (size_t a = 0; a < 8; a++)                                                             \
+        for (size_t b = 0; b < 8; b++)                                                           \
+          for (size_t c = 0; c < 6; c++) {                                                       \
             size_t nx = NX[a], ny = NY[b], d = D[c], ldx = d + 3, ldy = d + 1, ldo = ny + 2;     \
             T *x = fill_##S(nx, d, ldx, a * 100 + c, 1.0), *y = fill_##S(ny, d, ldy, b * 7 + c, 1.0); \
-            T *cx = malloc(nx * ldx * sizeof(T)), *cy = malloc(ny * ldy * sizeof(T));            \
+            T *cx = malloc(nx * ldx * sizeof(T) + 1), *cy = malloc(ny * ldy * sizeof(T) + 1);    \
             memcpy(cx, x, nx * ldx * sizeof(T));                                                 \
             memcpy(cy, y, ny * ldy * sizeof(T));                                                 \
-            T *out = malloc(nx * ldo * sizeof(T));                                               \
+            T *out = malloc(nx * ldo * sizeof(T) + 1);                                           \
             for (int mi = 0; mi < 5; mi++) {                                                     \
               for (size_t i = 0; i < nx * ldo; i++) out[i] = (T)-7;                              \
               cr_assert_eq(sk_cdist_##S(METRICS[mi], nx, ny, d, x, ldx, y, ldy, out, ldo), SK_OK); \
