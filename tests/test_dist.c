@@ -17,9 +17,10 @@ typedef struct { long double v, tol; } ref_t;
     long double ab = 0, sab = 0, sq = 0, ca = 0, cs = 0;                                        \
     int bad = 0, ea = 0, eb = 0;                                                                \
     double ma = 0, mb = 0;                                                                      \
-    for (size_t k = 0; k < d; k++) {                                                            \
-      ma = fmax(ma, fabs((double)a[k]));                                                        \
-      mb = fmax(mb, fabs((double)b[k]));                                                        \
+    for (size_t k = 0; k < d; k++) { /* compares, not fmax: gcc 12 aarch64 ICEs on that */     \
+      double va = fabs((double)a[k]), vb = fabs((double)b[k]);                                  \
+      ma = va > ma || va != va ? va : ma;                                                       \
+      mb = vb > mb || vb != vb ? vb : mb;                                                       \
     }                                                                                           \
     if (isfinite(ma) && ma > 0) frexp(ma, &ea);                                                 \
     if (isfinite(mb) && mb > 0) frexp(mb, &eb);                                                 \
