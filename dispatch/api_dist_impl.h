@@ -74,6 +74,41 @@ static inline T F(cos_finish_)(int kind, double dot, double nx, double ny) {
   return (T)(kind == SK_METRIC_COSINE_DISTANCE ? 1.0 - c : c);
 }
 
+/* The operands of a tiled call: x and y as the kernels read them (rescaled copies for cosine
+ * when needed), their cosine norms, and y packed into panels. */
+typedef struct {
+  const T *x, *y;
+  size_t ldx, ldy;
+  double *xn, *yn;
+  T *xo, *yo, *yp;
+} F(ops_);
+
+static void F(release_)(F(ops_) *o) {
+  free(o->yp);
+  free(o->xo);
+  free(o->yo);
+  if (o->yn != o->xn) free(o->yn);
+  free(o->xn);
+}
+
+/* y == x (self) shares x's copy and norms. On failure everything is released. */
+static sk_status F(prepare_)(const sk_kernels *K, int cos, int self, const T *x, size_t nx,
+                             size_t ldx, const T *y, size_t ny, size_t ldy, size_t d, F(ops_) *o) {
+  *o = (F(ops_)){x, y, ldx, ldy, NULL, NULL, NULL, NULL, NULL};
+  sk_status st = SK_OK;
+  if (cos) {
+    o->xn = malloc(nx * sizeof *o->xn);
+    o->yn = self ? o->xn : malloc(ny * sizeof *o->yn);
+    if (!o->xn || !o->yn) st = SK_ENOMEM;
+    if (st == SK_OK) st = F(cos_prep_)(K, x, nx, d, ldx, &o->x, &o->ldx, &o->xo, o->xn);
+    if (st == SK_OK && !self) st = F(cos_prep_)(K, y, ny, d, ldy, &o->y, &o->ldy, &o->yo, o->yn);
+  }
+  if (self) o->y = o->x, o->ldy = o->ldx;
+  if (st == SK_OK) o->yp = F(pack_)(K, o->y, o->ldy, ny, d, &st);
+  if (st != SK_OK) F(release_)(o);
+  return st;
+}
+
 /* One block of x rows through the table: distances, dot products (then cosine), or RBF. */
 typedef struct {
   const sk_kernels *K;
@@ -124,42 +159,25 @@ static sk_status F(cdist_any_)(int kind, size_t nx, size_t ny, size_t d, const T
     return SK_OK;
   }
   const sk_kernels *K = SK_K;
-  sk_status st = SK_OK;
-  double *xn = NULL, *yn = NULL;
-  T *xo = NULL, *yo = NULL;
-  const T *xs = x, *ys = y;
-  size_t ldxs = ldx, ldys = ldy;
-  if (cos) {
-    xn = malloc(nx * sizeof *xn);
-    yn = self ? xn : malloc(ny * sizeof *yn);
-    if (!xn || !yn) st = SK_ENOMEM;
-    if (st == SK_OK) st = F(cos_prep_)(K, x, nx, d, ldx, &xs, &ldxs, &xo, xn);
-    if (st == SK_OK && !self) st = F(cos_prep_)(K, y, ny, d, ldy, &ys, &ldys, &yo, yn);
-    if (self) ys = xs, ldys = ldxs;
-  }
-  T *yp = st == SK_OK ? F(pack_)(K, ys, ldys, ny, d, &st) : NULL;
-  if (st == SK_OK) {
-    size_t rows = K->mr * 8;
-    F(job_) job = {K, kind, xs, yp, ldxs, nx, ny, d, ldo, rows, gamma, xn, yn, out, self};
-    sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
-                       F(dist_block_), &job);
-    if (self) { /* mirror the computed upper triangle; fix the diagonal */
-      for (size_t i = 0; i < nx; i++) {
-        for (size_t j = 0; j < i; j++) out[i * ldo + j] = out[j * ldo + i];
-        if (cos) {
-          double c;
-          F(sk_cosine_similarity_)(x + i * ldx, x + i * ldx, d, &c);
-          out[i * ldo + i] = (T)(kind == SK_METRIC_COSINE_DISTANCE ? 1.0 - c : c);
-        }
+  F(ops_) o;
+  sk_status st = F(prepare_)(K, cos, self, x, nx, ldx, y, ny, ldy, d, &o);
+  if (st != SK_OK) return st;
+  size_t rows = K->mr * 8;
+  F(job_) job = {K, kind, o.x, o.yp, o.ldx, nx, ny, d, ldo, rows, gamma, o.xn, o.yn, out, self};
+  sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
+                     F(dist_block_), &job);
+  if (self) { /* mirror the computed upper triangle; fix the diagonal */
+    for (size_t i = 0; i < nx; i++) {
+      for (size_t j = 0; j < i; j++) out[i * ldo + j] = out[j * ldo + i];
+      if (cos) {
+        double c;
+        F(sk_cosine_similarity_)(x + i * ldx, x + i * ldx, d, &c);
+        out[i * ldo + i] = (T)(kind == SK_METRIC_COSINE_DISTANCE ? 1.0 - c : c);
       }
     }
   }
-  free(yp);
-  free(xo);
-  free(yo);
-  if (yn != xn) free(yn);
-  free(xn);
-  return st;
+  F(release_)(&o);
+  return SK_OK;
 }
 
 sk_status F(sk_cdist_)(sk_metric m, size_t nx, size_t ny, size_t d, const T *x, size_t ldx,
@@ -239,29 +257,15 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
     for (size_t i = 0; i < nx; i++) index[i] = cos ? SK_NO_INDEX : 0, best[i] = cos ? (T)NAN : 0;
   } else if (nx && ny) {
     const sk_kernels *K = SK_K;
-    double *xn = NULL, *yn = NULL;
-    T *xo = NULL, *yo = NULL;
-    const T *xs = x, *ys = y;
-    size_t ldxs = ldx, ldys = ldy;
-    if (cos) {
-      xn = malloc(nx * sizeof *xn);
-      yn = malloc(ny * sizeof *yn);
-      if (!xn || !yn) st = SK_ENOMEM;
-      if (st == SK_OK) st = F(cos_prep_)(K, x, nx, d, ldx, &xs, &ldxs, &xo, xn);
-      if (st == SK_OK) st = F(cos_prep_)(K, y, ny, d, ldy, &ys, &ldys, &yo, yn);
-    }
-    T *yp = st == SK_OK ? F(pack_)(K, ys, ldys, ny, d, &st) : NULL;
+    F(ops_) o;
+    st = F(prepare_)(K, cos, 0, x, nx, ldx, y, ny, ldy, d, &o);
     if (st == SK_OK) {
       size_t rows = K->mr * 8;
-      F(amjob_) job = {K, (int)m, xs, yp, ldxs, nx, ny, d, rows, xn, yn, index, best};
+      F(amjob_) job = {K, (int)m, o.x, o.yp, o.ldx, nx, ny, d, rows, o.xn, o.yn, index, best};
       sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
                          F(argmin_block_), &job);
+      F(release_)(&o);
     }
-    free(yp);
-    free(xo);
-    free(yo);
-    free(xn);
-    free(yn);
   }
   for (size_t i = 0; i < nx; i++) /* the kernel ranks euclidean by squared distance */
     best[i] = index[i] == SK_NO_INDEX ? (T)NAN : m == SK_METRIC_EUCLIDEAN && d ? (T)sqrt(best[i]) : best[i];

@@ -73,33 +73,43 @@ static inline size_t FN(chunk)(size_t d) {
   return pc ? pc : 1;
 }
 
+/* Runs the body for every (block of SK_MR x rows, packed y panel) pair, panels in L2-sized
+ * chunks so a chunk stays cached while every x block passes over it. The body sees i0 and mr
+ * (the block's first row and row count), p and nr (the panel and its valid columns) and acc. */
+#define FOR_EACH_TILE(diff, x, ldx, nx, yp, ny, d, ...)                                   \
+  do {                                                                                     \
+    size_t np_ = ((ny) + NR - 1) / NR, pc_ = FN(chunk)(d);                                 \
+    for (size_t p0_ = 0; p0_ < np_; p0_ += pc_) {                                          \
+      size_t p1_ = p0_ + pc_ < np_ ? p0_ + pc_ : np_;                                      \
+      for (size_t i0 = 0; i0 < (nx); i0 += SK_MR) {                                        \
+        size_t mr = (nx) - i0 < SK_MR ? (nx) - i0 : SK_MR;                                 \
+        for (size_t p = p0_; p < p1_; p++) {                                               \
+          V acc[SK_MR][SK_NV];                                                             \
+          FN(tile)(diff, (x) + i0 * (ldx), ldx, mr, (yp) + p * NR * (d), d, acc);          \
+          size_t nr = (ny) - p * NR < NR ? (ny) - p * NR : NR;                             \
+          __VA_ARGS__                                                                      \
+        }                                                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  } while (0)
+
 /* out[i * ldo + j] = metric(x_i, y_j) for i < nx, j < ny (y packed by pack_S). */
 void SK_FN(SK_CAT(dist_, S))(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
                              size_t d, double gamma, T *out, size_t ldo) {
-  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
   int diff = kind != SK_KIND_DOT;
   V ng = V_(set1)((T)-gamma);
-  for (size_t p0 = 0; p0 < np; p0 += pc) {
-    size_t p1 = p0 + pc < np ? p0 + pc : np;
-    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
-      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
-      for (size_t p = p0; p < p1; p++) {
-        V acc[SK_MR][SK_NV];
-        FN(tile)(diff, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
-        size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
-        for (size_t i = 0; i < mr; i++) {
-          T *o = out + (i0 + i) * ldo + p * NR;
-          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
-            size_t j0 = (size_t)j * VN;
-            if (j0 >= nr) break;
-            V v = FN(finish)(kind, acc[i][j], ng);
-            if (nr - j0 >= VN) V_(storeu)(o + j0, v);
-            else V_(storeu_n)(o + j0, v, nr - j0);
-          }
-        }
+  FOR_EACH_TILE(diff, x, ldx, nx, yp, ny, d, {
+    for (size_t i = 0; i < mr; i++) {
+      T *o = out + (i0 + i) * ldo + p * NR;
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+        size_t j0 = (size_t)j * VN;
+        if (j0 >= nr) break;
+        V v = FN(finish)(kind, acc[i][j], ng);
+        if (nr - j0 >= VN) V_(storeu)(o + j0, v);
+        else V_(storeu_n)(o + j0, v, nr - j0);
       }
     }
-  }
+  });
 }
 
 /* For each x row: the best y row over this call's rows, merged into (idx, best): smallest value,
@@ -112,78 +122,59 @@ void SK_FN(SK_CAT(dist_, S))(int kind, const T *x, size_t ldx, size_t nx, const 
 void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, const T *yp,
                                 size_t ny, size_t d, const double *xn, const double *yn, size_t j0,
                                 size_t *idx, T *best) {
-  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
   int cos = kind == SK_KIND_COS_SIM || kind == SK_KIND_COS_DIST;
   int largest = kind == SK_KIND_DOT || kind == SK_KIND_COS_SIM;
   int diff = kind == SK_KIND_SQE || kind == SK_KIND_EUC;
-  for (size_t p0 = 0; p0 < np; p0 += pc) {
-    size_t p1 = p0 + pc < np ? p0 + pc : np;
-    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
-      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
-      for (size_t p = p0; p < p1; p++) {
-        V acc[SK_MR][SK_NV];
-        FN(tile)(diff, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
-        size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
-        for (size_t i = 0; i < mr; i++) {
-          size_t r = i0 + i, bi = idx[r];
-          T bv = best[r];
-          if (!cos && bi != SK_NO_INDEX && nr == NR) {
-            V thr = V_(set1)(bv);
-            int any = 0;
-            _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
-              any |= largest ? V_(any_gt)(acc[i][j], thr) : V_(any_lt)(acc[i][j], thr);
-            if (!any) continue;
-          }
-          T vals[NR];
-          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) V_(storeu)(vals + j * VN, acc[i][j]);
-          for (size_t j = 0; j < nr; j++) {
-            T v = vals[j];
-            if (cos) {
-              double c = (double)v / (xn[r] * yn[p * NR + j]);
-              c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
-              v = (T)(kind == SK_KIND_COS_DIST ? 1.0 - c : c);
-            }
-            if (v != v) continue;
-            if (bi == SK_NO_INDEX ||
-                (largest ? v > bv : v < bv && (kind != SK_KIND_EUC || (T)sqrt(v) < (T)sqrt(bv)))) {
-              bi = j0 + p * NR + j;
-              bv = v;
-            }
-          }
-          idx[r] = bi;
-          best[r] = bv;
+  FOR_EACH_TILE(diff, x, ldx, nx, yp, ny, d, {
+    for (size_t i = 0; i < mr; i++) {
+      size_t r = i0 + i, bi = idx[r];
+      T bv = best[r];
+      if (!cos && bi != SK_NO_INDEX && nr == NR) {
+        V thr = V_(set1)(bv);
+        int any = 0;
+        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
+          any |= largest ? V_(any_gt)(acc[i][j], thr) : V_(any_lt)(acc[i][j], thr);
+        if (!any) continue;
+      }
+      T vals[NR];
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) V_(storeu)(vals + j * VN, acc[i][j]);
+      for (size_t j = 0; j < nr; j++) {
+        T v = vals[j];
+        if (cos) {
+          double c = (double)v / (xn[r] * yn[p * NR + j]);
+          c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
+          v = (T)(kind == SK_KIND_COS_DIST ? 1.0 - c : c);
+        }
+        if (v != v) continue;
+        if (bi == SK_NO_INDEX ||
+            (largest ? v > bv : v < bv && (kind != SK_KIND_EUC || (T)sqrt(v) < (T)sqrt(bv)))) {
+          bi = j0 + p * NR + j;
+          bv = v;
         }
       }
+      idx[r] = bi;
+      best[r] = bv;
     }
-  }
+  });
 }
 
 /* Silhouette support: sums[i * k + label[j]] += euclidean(x_i, y_j), accumulated in f64 in
  * increasing j for every i, whatever the blocking. */
 void SK_FN(SK_CAT(cluster_sums_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
                                      size_t d, const size_t *label, size_t k, double *sums) {
-  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
   V none = V_(zero)();
-  for (size_t p0 = 0; p0 < np; p0 += pc) {
-    size_t p1 = p0 + pc < np ? p0 + pc : np;
-    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
-      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
-      for (size_t p = p0; p < p1; p++) {
-        V acc[SK_MR][SK_NV];
-        FN(tile)(1, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
-        size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
-        for (size_t i = 0; i < mr; i++) {
-          T vals[NR];
-          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
-            V_(storeu)(vals + j * VN, FN(finish)(SK_KIND_EUC, acc[i][j], none));
-          double *srow = sums + (i0 + i) * k;
-          const size_t *lab = label + p * NR;
-          for (size_t j = 0; j < nr; j++) srow[lab[j]] += (double)vals[j];
-        }
-      }
+  FOR_EACH_TILE(1, x, ldx, nx, yp, ny, d, {
+    for (size_t i = 0; i < mr; i++) {
+      T vals[NR];
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
+        V_(storeu)(vals + j * VN, FN(finish)(SK_KIND_EUC, acc[i][j], none));
+      double *srow = sums + (i0 + i) * k;
+      const size_t *lab = label + p * NR;
+      for (size_t j = 0; j < nr; j++) srow[lab[j]] += (double)vals[j];
     }
-  }
+  });
 }
 
+#undef FOR_EACH_TILE
 #undef NR
 #undef FN
