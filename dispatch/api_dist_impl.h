@@ -375,12 +375,17 @@ sk_status F(sk_topk_)(const T *x, size_t n, size_t k, int largest, size_t *index
   size_t *hi = index;
   for (size_t i = 0; i < k; i++) hv[i] = x[i], hi[i] = i;
   for (size_t r = k / 2; r-- > 0;) F(sift_)(hv, hi, k, r, largest);
+  /* A later index enters only with a strictly better number than the worst kept: the table's
+   * scan skips the rest a vector at a time. While the worst kept is NaN any number enters. */
+  const sk_kernels *K = SK_K;
   for (size_t i = k; i < n; i++) {
-    T v = x[i];
-    /* fast reject: a later index enters only with a strictly better number */
-    if (v != v) continue;
-    if (hv[0] == hv[0] && !(largest ? v > hv[0] : v < hv[0])) continue;
-    hv[0] = v;
+    if (hv[0] == hv[0]) {
+      i = K->F(topk_next_)(x, i, n, hv[0], largest);
+      if (i >= n) break;
+    } else if (x[i] != x[i]) {
+      continue;
+    }
+    hv[0] = x[i];
     hi[0] = i;
     F(sift_)(hv, hi, k, 0, largest);
   }

@@ -175,6 +175,20 @@ void SK_FN(SK_CAT(cluster_sums_, S))(const T *x, size_t ldx, size_t nx, const T 
   });
 }
 
+/* Top-k support: the first j >= i whose x[j] is strictly better than thr (greater if largest,
+ * else smaller; NaN never is), or n. Whole vectors that cannot enter are skipped with one
+ * compare. */
+size_t SK_FN(SK_CAT(topk_next_, S))(const T *x, size_t i, size_t n, T thr, int largest) {
+  V t = V_(set1)(thr);
+  for (; i + VN <= n; i += VN) {
+    V v = V_(loadu)(x + i);
+    if (largest ? V_(any_gt)(v, t) : V_(any_lt)(v, t)) break;
+  }
+  for (; i < n; i++)
+    if (largest ? x[i] > thr : x[i] < thr) return i;
+  return n;
+}
+
 #undef FOR_EACH_TILE
 #undef NR
 #undef FN

@@ -23,6 +23,8 @@ enum { SK_KIND_SQE = 0, SK_KIND_EUC = 1, SK_KIND_DOT = 2, SK_KIND_COS_SIM = 3, S
   /* sums[i * k + label[j]] += euclidean(x_i, y_j) */                                            \
   void (*cluster_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny, size_t d,  \
                            const size_t *label, size_t k, double *sums);                         \
+  /* first j >= i with x[j] strictly better than thr (NaN never), else n */                     \
+  size_t (*topk_next_##S)(const T *x, size_t i, size_t n, T thr, int largest);                   \
   size_t nr_##S; /* rows per packed panel */
 
 typedef struct sk_kernels {

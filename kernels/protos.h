@@ -15,7 +15,8 @@
                           size_t d, const double *xn, const double *yn, size_t j0, size_t *idx,   \
                           T *best);                                                               \
   void SK_FN(cluster_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,         \
-                               size_t d, const size_t *label, size_t k, double *sums);
+                               size_t d, const size_t *label, size_t k, double *sums);         \
+  size_t SK_FN(topk_next_##S)(const T *x, size_t i, size_t n, T thr, int largest);
 SK_PAIR_PROTOS(float, f32)
 SK_PAIR_PROTOS(double, f64)
 SK_MATRIX_PROTOS(float, f32)

@@ -7,7 +7,8 @@
                  .cos_sums_##S = SK_FN(cos_sums_##S)
 #define MATRIX(S, LANES) .pack_##S = SK_FN(pack_##S), .dist_##S = SK_FN(dist_##S), \
                          .argbest_##S = SK_FN(argbest_##S),                         \
-                         .cluster_sums_##S = SK_FN(cluster_sums_##S), .nr_##S = SK_NV * (LANES)
+                         .cluster_sums_##S = SK_FN(cluster_sums_##S),               \
+                         .topk_next_##S = SK_FN(topk_next_##S), .nr_##S = SK_NV * (LANES)
 
 const sk_kernels SK_FN(table) = {
     PAIRS(f32), PAIRS(f64), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N), .mr = SK_MR,

@@ -298,16 +298,30 @@ Test(dist, topk) {
     ORDER_X = x;
     qsort(order, n, sizeof *order, cmp_rank);
     static const size_t K[] = {0, 1, 2, 10, 150, 299, 300};
-    for (size_t ki = 0; ki < 7; ki++) {
-      size_t k = K[ki];
-      cr_assert_eq(sk_topk_f64(x, n, k, largest, idx, val), SK_OK);
-      for (size_t i = 0; i < k; i++) {
-        cr_assert_eq(idx[i], order[i], "topk k=%zu largest=%d pos %zu: %zu want %zu", k, largest, i, idx[i], order[i]);
-        cr_assert(!memcmp(&val[i], &x[order[i]], sizeof(double)) || (isnan(val[i]) && isnan(x[order[i]])));
+    FOR_EACH_ISA(isa) {
+      for (size_t ki = 0; ki < 7; ki++) {
+        size_t k = K[ki];
+        cr_assert_eq(sk_topk_f64(x, n, k, largest, idx, val), SK_OK);
+        for (size_t i = 0; i < k; i++) {
+          cr_assert_eq(idx[i], order[i], "topk isa=%s k=%zu largest=%d pos %zu: %zu want %zu",
+                       sk_isa_name(isa), k, largest, i, idx[i], order[i]);
+          cr_assert(!memcmp(&val[i], &x[order[i]], sizeof(double)) || (isnan(val[i]) && isnan(x[order[i]])));
+        }
+        cr_assert_eq(sk_topk_f32(xf, n, k, largest, idx, valf), SK_OK);
+        for (size_t i = 0; i < k; i++)
+          cr_assert_eq(idx[i], order[i], "topk f32 isa=%s k=%zu pos %zu", sk_isa_name(isa), k, i);
+        cr_assert_eq(sk_topk_f64(x, n, k, largest, idx, NULL), SK_OK);
       }
-      cr_assert_eq(sk_topk_f32(xf, n, k, largest, idx, valf), SK_OK);
-      for (size_t i = 0; i < k; i++) cr_assert_eq(idx[i], order[i], "topk f32 k=%zu pos %zu", k, i);
-      cr_assert_eq(sk_topk_f64(x, n, k, largest, idx, NULL), SK_OK);
+    }
+  }
+  /* all equal: the lowest indices, in order, whatever the direction and vector tail */
+  for (size_t i = 0; i < n; i++) x[i] = 5.0, xf[i] = 5.0f;
+  FOR_EACH_ISA(isa) {
+    for (int largest = 0; largest < 2; largest++) {
+      cr_assert_eq(sk_topk_f64(x, 37, 3, largest, idx, val), SK_OK);
+      cr_assert(idx[0] == 0 && idx[1] == 1 && idx[2] == 2, "ties isa=%s", sk_isa_name(isa));
+      cr_assert_eq(sk_topk_f32(xf, 37, 3, largest, idx, valf), SK_OK);
+      cr_assert(idx[0] == 0 && idx[1] == 1 && idx[2] == 2, "ties f32 isa=%s", sk_isa_name(isa));
     }
   }
   cr_assert_eq(sk_topk_f64(x, n, n + 1, 1, idx, val), SK_EINVAL);
