@@ -2,7 +2,7 @@
 # The whole test suite, every setup: native (every ISA this CPU runs, in-process), qemu-x86_64
 # CPU models core2duo/Nehalem/Haswell (dispatch by real CPUID: scalar/sse42/avx2), valgrind
 # memcheck (avx2), the aarch64 cross build under qemu-aarch64 (neon), and a clang ASan+UBSan build
-# with a 30 s libFuzzer run over the pair kernels. Installs what it needs
+# with a 30 s libFuzzer run over the pair kernels, and the numpy binding under pytest. Installs what it needs
 # on a fresh Debian machine. Ends with 'N passed, N failed'.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,15 @@ run haswell -C build --setup haswell
 run valgrind -C build --setup valgrind
 run aarch64 -C build-aarch64
 run asan-ubsan-fuzz -C build-asan --no-suite abi
+
+# The numpy binding: pip install . (meson-python, the same Meson build), then pytest against
+# scipy/scikit-learn. Run from /tmp so the installed package is what gets imported.
+t0=$SECONDS
+{ python3 -m pip install -q --disable-pip-version-check numpy scipy scikit-learn pytest &&
+  python3 -m pip install -q --disable-pip-version-check --force-reinstall --no-deps . &&
+  (cd /tmp && python3 -m pytest -q -p no:cacheprovider "$OLDPWD/tests/python"); } \
+  >/tmp/simdkern-pytest.log 2>&1
+echo "setup python: $(tail -1 /tmp/simdkern-pytest.log) ($((SECONDS - t0)) s)"
 grep -h "ISAs tested" build/meson-logs/testlog*.txt build-aarch64/meson-logs/testlog.txt | sort | uniq -c
 python3 tools/count-tests.py build/meson-logs/testlog*.json build-aarch64/meson-logs/testlog.json \
-  build-asan/meson-logs/testlog.json
+  build-asan/meson-logs/testlog.json --pytest /tmp/simdkern-pytest.log

@@ -1,0 +1,253 @@
+"""simdkern for numpy: scipy / scikit-learn compatible calls on simdkern's SIMD kernels.
+
+The C library is loaded with ctypes (which releases the GIL for every call). Arrays are passed
+without copying when their rows are contiguous (any row stride: it becomes the leading
+dimension); other layouts are copied once.
+
+    import simdkern
+    D = simdkern.cdist(XA, XB, metric="euclidean")      # scipy.spatial.distance.cdist
+    i, d = simdkern.pairwise_distances_argmin_min(X, C)  # sklearn.metrics
+    simdkern.isa(); simdkern.set_isa("avx2"); simdkern.set_num_threads(2)
+"""
+import ctypes
+import glob
+import os
+
+import numpy as np
+
+__all__ = [
+    "cdist", "euclidean_distances", "cosine_similarity", "pairwise_distances_argmin",
+    "pairwise_distances_argmin_min", "rbf_kernel", "silhouette_score", "silhouette_samples",
+    "topk", "dot", "isa", "set_isa", "set_num_threads", "SimdkernError",
+]
+
+_ISAS = ["scalar", "sse42", "avx2", "avx512", "neon"]
+_METRIC = {"sqeuclidean": 0, "euclidean": 1, "dot": 2, "cosine_similarity": 3, "cosine": 4}
+
+
+def _load():
+    here = os.path.dirname(os.path.abspath(__file__))
+    env = os.environ.get("SIMDKERN_LIBRARY")
+    for path in ([env] if env else []) + sorted(glob.glob(os.path.join(here, "*simdkern_native*"))):
+        return ctypes.CDLL(path)
+    raise ImportError("simdkern: native library not found next to the package "
+                      "(install with `pip install .`, or set SIMDKERN_LIBRARY)")
+
+
+_lib = _load()
+_S, _I, _D = ctypes.c_size_t, ctypes.c_int, ctypes.c_double
+_P = ctypes.c_void_p
+_lib.sk_status_str.restype = ctypes.c_char_p
+_lib.sk_status_str.argtypes = [_I]
+_lib.sk_isa_name.restype = ctypes.c_char_p
+_lib.sk_isa_name.argtypes = [_I]
+_lib.sk_isa_active.restype = _I
+_lib.sk_isa_use.argtypes = [_I]
+_lib.sk_set_num_threads.argtypes = [_S]
+for _t in ("f32", "f64"):
+    for _name, _args in {
+        "sk_cdist_%s": [_I, _S, _S, _S, _P, _S, _P, _S, _P, _S],
+        "sk_cdist_self_%s": [_I, _S, _S, _P, _S, _P, _S],
+        "sk_cdist_argmin_%s": [_I, _S, _S, _S, _P, _S, _P, _S, _P, _P],
+        "sk_topk_%s": [_P, _S, _S, _I, _P, _P],
+        "sk_silhouette_%s": [_S, _S, _P, _S, _P, _S, _P, _P],
+        "sk_rbf_kernel_%s": [_S, _S, _S, _P, _S, _P, _S, _D, _P, _S],
+        "sk_dot_%s": [_P, _P, _S, _P],
+    }.items():
+        _f = getattr(_lib, _name % _t)
+        _f.argtypes, _f.restype = _args, _I
+
+
+class SimdkernError(RuntimeError):
+    """A kernel reported an error that is not a bad argument (out of memory, unsupported ISA)."""
+
+
+def _check(status):
+    if status == 0:
+        return
+    msg = "simdkern: " + _lib.sk_status_str(status).decode()
+    if status == -1:
+        raise ValueError(msg)
+    if status == -2:
+        raise MemoryError(msg)
+    if status == -4:
+        raise OverflowError(msg)
+    raise SimdkernError(msg)
+
+
+def _ptr(a):
+    return a.ctypes.data if a.size else None
+
+
+def _rows(a, dtype, name):
+    """2-D array of `dtype` whose rows are contiguous, and its leading dimension (elements)."""
+    a = np.asarray(a)
+    if a.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array, got shape {a.shape}")
+    if a.dtype != dtype:
+        a = a.astype(dtype)
+    item = a.dtype.itemsize
+    if a.shape[1] > 1 and a.strides[1] != item or a.strides[0] <= 0 or a.strides[0] % item \
+            or a.strides[0] // item < max(1, a.shape[1]):
+        a = np.ascontiguousarray(a)
+    ld = a.strides[0] // item if a.shape[0] > 1 else max(1, a.shape[1])
+    return a, max(ld, a.shape[1], 1)
+
+
+def _float_dtype(*arrays):
+    """scikit-learn's rule: float32 when every input is float32, else float64."""
+    return np.float32 if all(np.asarray(a).dtype == np.float32 for a in arrays) else np.float64
+
+
+def _sfx(dtype):
+    return "f32" if dtype == np.float32 else "f64"
+
+
+def _pair_matrix(metric, X, Y, dtype):
+    X, ldx = _rows(X, dtype, "X")
+    Y, ldy = _rows(Y, dtype, "Y")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X and Y have {X.shape[1]} and {Y.shape[1]} columns")
+    out = np.empty((X.shape[0], Y.shape[0]), dtype=dtype)
+    fn = getattr(_lib, "sk_cdist_" + _sfx(dtype))
+    _check(fn(_METRIC[metric], X.shape[0], Y.shape[0], X.shape[1], _ptr(X), ldx, _ptr(Y), ldy,
+              _ptr(out), max(1, Y.shape[0])))
+    return out
+
+
+def cdist(XA, XB, metric="euclidean"):
+    """scipy.spatial.distance.cdist for 'euclidean', 'sqeuclidean' and 'cosine' (float64 out)."""
+    if metric not in ("euclidean", "sqeuclidean", "cosine"):
+        raise ValueError(f"simdkern.cdist: unsupported metric {metric!r}")
+    return _pair_matrix(metric, XA, XB, np.float64)
+
+
+def euclidean_distances(X, Y=None, squared=False):
+    """sklearn.metrics.pairwise.euclidean_distances, in the exact difference form."""
+    Y = X if Y is None else Y
+    return _pair_matrix("sqeuclidean" if squared else "euclidean", X, Y, _float_dtype(X, Y))
+
+
+def cosine_similarity(X, Y=None):
+    """sklearn.metrics.pairwise.cosine_similarity (zero rows give NaN here, 0 in scikit-learn)."""
+    Y = X if Y is None else Y
+    return _pair_matrix("cosine_similarity", X, Y, _float_dtype(X, Y))
+
+
+def rbf_kernel(X, Y=None, gamma=None):
+    """sklearn.metrics.pairwise.rbf_kernel: exp(-gamma |x - y|^2), gamma = 1 / n_features."""
+    Y = X if Y is None else Y
+    dtype = _float_dtype(X, Y)
+    X, ldx = _rows(X, dtype, "X")
+    Y, ldy = _rows(Y, dtype, "Y")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X and Y have {X.shape[1]} and {Y.shape[1]} columns")
+    gamma = 1.0 / X.shape[1] if gamma is None else float(gamma)
+    out = np.empty((X.shape[0], Y.shape[0]), dtype=dtype)
+    _check(getattr(_lib, "sk_rbf_kernel_" + _sfx(dtype))(
+        X.shape[0], Y.shape[0], X.shape[1], _ptr(X), ldx, _ptr(Y), ldy, gamma, _ptr(out),
+        max(1, Y.shape[0])))
+    return out
+
+
+def pairwise_distances_argmin_min(X, Y, metric="euclidean"):
+    """sklearn.metrics.pairwise_distances_argmin_min: (index of nearest Y row, its distance)."""
+    metrics = {"euclidean": 1, "sqeuclidean": 0, "cosine": 4}
+    if metric not in metrics:
+        raise ValueError(f"simdkern: unsupported metric {metric!r}")
+    dtype = _float_dtype(X, Y)
+    X, ldx = _rows(X, dtype, "X")
+    Y, ldy = _rows(Y, dtype, "Y")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X and Y have {X.shape[1]} and {Y.shape[1]} columns")
+    if Y.shape[0] == 0:
+        raise ValueError("Y has no rows")
+    idx = np.empty(X.shape[0], dtype=np.uintp)
+    dist = np.empty(X.shape[0], dtype=dtype)
+    _check(getattr(_lib, "sk_cdist_argmin_" + _sfx(dtype))(
+        metrics[metric], X.shape[0], Y.shape[0], X.shape[1], _ptr(X), ldx, _ptr(Y), ldy,
+        _ptr(idx), _ptr(dist)))
+    if X.shape[0] and np.any(idx == np.iinfo(np.uintp).max):
+        raise ValueError("simdkern: a row of X has NaN distances to every row of Y")
+    return idx.astype(np.intp), dist
+
+
+def pairwise_distances_argmin(X, Y, metric="euclidean"):
+    """sklearn.metrics.pairwise_distances_argmin."""
+    return pairwise_distances_argmin_min(X, Y, metric)[0]
+
+
+def _silhouette(X, labels):
+    dtype = np.float32 if np.asarray(X).dtype == np.float32 else np.float64
+    X, ldx = _rows(X, dtype, "X")
+    labels = np.asarray(labels)
+    if labels.shape != (X.shape[0],):
+        raise ValueError(f"labels must have shape ({X.shape[0]},), got {labels.shape}")
+    uniq, codes = np.unique(labels, return_inverse=True)
+    codes = np.ascontiguousarray(codes, dtype=np.uintp)
+    score = ctypes.c_double()
+    samples = np.empty(X.shape[0], dtype=dtype)
+    _check(getattr(_lib, "sk_silhouette_" + _sfx(dtype))(
+        X.shape[0], X.shape[1], _ptr(X), ldx, _ptr(codes), max(1, len(uniq)),
+        ctypes.addressof(score), _ptr(samples)))
+    return score.value, samples
+
+
+def silhouette_score(X, labels, metric="euclidean"):
+    """sklearn.metrics.silhouette_score (euclidean)."""
+    if metric != "euclidean":
+        raise ValueError(f"simdkern: unsupported metric {metric!r}")
+    return _silhouette(X, labels)[0]
+
+
+def silhouette_samples(X, labels, metric="euclidean"):
+    """sklearn.metrics.silhouette_samples (euclidean)."""
+    if metric != "euclidean":
+        raise ValueError(f"simdkern: unsupported metric {metric!r}")
+    return _silhouette(X, labels)[1]
+
+
+def topk(a, k, largest=True):
+    """(indices, values) of the k best entries of 1-D a, best first; ties to the lower index,
+    NaN after every number."""
+    a = np.asarray(a)
+    dtype = np.float32 if a.dtype == np.float32 else np.float64
+    a = np.ascontiguousarray(a, dtype=dtype)
+    if a.ndim != 1:
+        raise ValueError(f"topk needs a 1-D array, got shape {a.shape}")
+    if not 0 <= k <= a.size:
+        raise ValueError(f"k must be in [0, {a.size}], got {k}")
+    idx = np.empty(k, dtype=np.uintp)
+    val = np.empty(k, dtype=dtype)
+    _check(getattr(_lib, "sk_topk_" + _sfx(dtype))(_ptr(a), a.size, k, 1 if largest else 0,
+                                                    _ptr(idx), _ptr(val)))
+    return idx.astype(np.intp), val
+
+
+def dot(a, b):
+    """Dot product of two 1-D vectors, accumulated in float64 (also for float32 input)."""
+    dtype = _float_dtype(a, b)
+    a = np.ascontiguousarray(a, dtype=dtype)
+    b = np.ascontiguousarray(b, dtype=dtype)
+    if a.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"dot needs two 1-D arrays of one length, got {a.shape} and {b.shape}")
+    out = ctypes.c_double()
+    _check(getattr(_lib, "sk_dot_" + _sfx(dtype))(_ptr(a), _ptr(b), a.size, ctypes.addressof(out)))
+    return out.value
+
+
+def isa():
+    """Name of the kernel table in use ('scalar', 'sse42', 'avx2', 'avx512' or 'neon')."""
+    return _lib.sk_isa_name(_lib.sk_isa_active()).decode()
+
+
+def set_isa(name):
+    """Switch kernel tables; ValueError for an unknown name, SimdkernError if this CPU lacks it."""
+    if name not in _ISAS:
+        raise ValueError(f"unknown ISA {name!r}; one of {_ISAS}")
+    _check(_lib.sk_isa_use(_ISAS.index(name)))
+
+
+def set_num_threads(n):
+    """Threads for matrix-sized kernels (0 = all cores)."""
+    _check(_lib.sk_set_num_threads(int(n)))

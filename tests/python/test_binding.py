@@ -1,0 +1,145 @@
+"""The numpy binding against scipy / scikit-learn on the same arrays, on every ISA this CPU runs
+(others are reported as skipped), with strided and non-contiguous inputs and bad arguments."""
+import numpy as np
+import pytest
+import scipy.spatial.distance as ssd
+import sklearn.metrics as skm
+import sklearn.metrics.pairwise as skp
+
+import simdkern
+
+ISAS = ["scalar", "sse42", "avx2", "avx512", "neon"]
+
+
+@pytest.fixture(params=ISAS)
+def isa(request):
+    try:
+        simdkern.set_isa(request.param)
+    except simdkern.SimdkernError:
+        pytest.skip(f"{request.param} is not runnable on this CPU")
+    yield request.param
+    simdkern.set_isa("scalar")  # then back to the best below
+    for name in reversed(ISAS):
+        try:
+            simdkern.set_isa(name)
+            break
+        except simdkern.SimdkernError:
+            continue
+
+
+def data(n, d, dtype, seed):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((n, d)) * 3 + 1).astype(dtype)
+
+
+RTOL = {np.float64: 1e-12, np.float32: 2e-5}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean", "cosine"])
+def test_cdist_matches_scipy(isa, dtype, metric):
+    x, y = data(37, 13, dtype, 1), data(29, 13, dtype, 2)
+    got = simdkern.cdist(x, y, metric=metric)
+    want = ssd.cdist(x, y, metric=metric)
+    assert got.dtype == np.float64  # scipy's rule: doubles out
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sklearn_pairwise(isa, dtype):
+    x, y = data(41, 9, dtype, 3), data(23, 9, dtype, 4)
+    exact = ssd.cdist(x.astype(np.float64), y.astype(np.float64))
+    d = simdkern.euclidean_distances(x, y)
+    assert d.dtype == dtype  # scikit-learn's rule: float32 stays float32
+    np.testing.assert_allclose(d, exact, rtol=RTOL[dtype] * 10)
+    np.testing.assert_allclose(simdkern.euclidean_distances(x, y, squared=True), exact**2, rtol=RTOL[dtype] * 10)
+    np.testing.assert_allclose(simdkern.cosine_similarity(x, y), skp.cosine_similarity(x, y),
+                               rtol=RTOL[dtype] * 10, atol=RTOL[dtype] * 10)
+    np.testing.assert_allclose(simdkern.rbf_kernel(x, y, gamma=0.05), skp.rbf_kernel(x, y, gamma=0.05),
+                               rtol=RTOL[dtype] * 100)
+    np.testing.assert_allclose(simdkern.rbf_kernel(x), skp.rbf_kernel(x), rtol=RTOL[dtype] * 100)
+    assert np.all(np.diag(simdkern.euclidean_distances(x)) == 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_argmin_matches_sklearn(isa, dtype):
+    x, c = data(500, 6, dtype, 5), data(17, 6, dtype, 6)
+    idx, dist = simdkern.pairwise_distances_argmin_min(x, c)
+    exact = ssd.cdist(x.astype(np.float64), c.astype(np.float64))
+    np.testing.assert_array_equal(idx, np.argmin(exact, axis=1))
+    np.testing.assert_allclose(dist, exact.min(axis=1), rtol=RTOL[dtype] * 10)
+    np.testing.assert_array_equal(simdkern.pairwise_distances_argmin(x, c), idx)
+    # duplicated centre: the lower index wins
+    c2 = np.vstack([c, c[3:4]])
+    assert np.all(simdkern.pairwise_distances_argmin(c[3:4], c2) == 3)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_silhouette_matches_sklearn(isa, dtype):
+    x = data(300, 5, dtype, 7)
+    labels = np.random.default_rng(8).integers(0, 4, 300)
+    x[labels == 1] += 4
+    labels[17] = 9  # a singleton cluster, and label values need not be 0..k-1
+    want = skm.silhouette_score(x.astype(np.float64), labels)
+    assert simdkern.silhouette_score(x, labels) == pytest.approx(want, rel=RTOL[dtype] * 100)
+    np.testing.assert_allclose(simdkern.silhouette_samples(x, labels),
+                               skm.silhouette_samples(x.astype(np.float64), labels),
+                               rtol=RTOL[dtype] * 100, atol=RTOL[dtype] * 100)
+
+
+def test_topk_and_dot(isa):
+    a = np.array([3.0, np.nan, 7.0, 7.0, -1.0, 2.0])
+    idx, val = simdkern.topk(a, 3)
+    assert list(idx) == [2, 3, 0] and list(val) == [7.0, 7.0, 3.0]
+    idx, _ = simdkern.topk(a, 6, largest=False)
+    assert list(idx) == [4, 5, 0, 2, 3, 1]
+    x, y = data(1, 1000, np.float32, 9)[0], data(1, 1000, np.float32, 10)[0]
+    assert simdkern.dot(x, y) == pytest.approx(float(np.dot(x.astype(np.float64), y.astype(np.float64))), rel=1e-12)
+
+
+def test_strided_and_non_contiguous_inputs():
+    base = data(80, 30, np.float64, 11)
+    views = {
+        "row-strided slice": base[::2, :7],       # zero-copy: leading dimension 60
+        "column slice": base[:, 3:10],             # zero-copy: leading dimension 30
+        "fortran order": np.asfortranarray(base[:40, :7]),
+        "transposed": base[:7, :40].T,
+        "negative stride": base[::-1, :7],
+    }
+    y = data(12, 7, np.float64, 12)
+    for name, v in views.items():
+        np.testing.assert_allclose(simdkern.cdist(v, y), ssd.cdist(v, y), rtol=1e-12, err_msg=name)
+        np.testing.assert_allclose(simdkern.cdist(y, v, "cosine"), ssd.cdist(y, v, "cosine"),
+                                   rtol=1e-12, atol=1e-12, err_msg=name)
+    before = base.copy()
+    simdkern.euclidean_distances(base[::3], base[1::5])
+    np.testing.assert_array_equal(base, before)  # inputs never modified
+
+
+def test_bad_arguments_raise():
+    x = data(5, 3, np.float64, 13)
+    with pytest.raises(ValueError):
+        simdkern.cdist(x, data(5, 4, np.float64, 1))     # column mismatch
+    with pytest.raises(ValueError):
+        simdkern.cdist(x[0], x)                          # 1-D
+    with pytest.raises(ValueError):
+        simdkern.cdist(x, x, metric="cityblock")
+    with pytest.raises(ValueError):
+        simdkern.silhouette_score(x, np.zeros(5))        # one cluster
+    with pytest.raises(ValueError):
+        simdkern.silhouette_score(x, np.zeros(4))        # wrong length
+    with pytest.raises(ValueError):
+        simdkern.topk(x[0], 7)
+    with pytest.raises(ValueError):
+        simdkern.set_isa("mmx")
+    with pytest.raises((ValueError, TypeError)):
+        simdkern.cdist(np.array([["a", "b"]]), x[:, :2])
+    xn = x.copy()
+    xn[1, 1] = np.nan
+    with pytest.raises(ValueError):
+        simdkern.silhouette_score(xn, [0, 0, 1, 1, 1])  # scikit-learn rejects NaN too
+
+
+def test_integer_input_is_converted():
+    xi = np.arange(12).reshape(4, 3)
+    np.testing.assert_allclose(simdkern.cdist(xi, xi), ssd.cdist(xi, xi))
