@@ -135,7 +135,9 @@ SK_API sk_status sk_topk_f32(const float *x, size_t n, size_t k, int largest, si
 /* Mean silhouette coefficient, scikit-learn's silhouette_score with the euclidean metric
  * (singleton clusters score 0); per-sample values into samples if not NULL. labels in
  * [0, n_clusters); 2 <= clusters present <= n - 1, and finite x (as scikit-learn requires), else
- * SK_EINVAL. Extra memory O(n * n_clusters + n * d), never O(n^2). */
+ * SK_EINVAL. Distances are computed in the element type: coordinates so large that a squared
+ * distance overflows (|x| ~ 1e154 for f64, ~ 1e19 for f32) make the score NaN. Extra memory
+ * O(n * n_clusters + n * d), never O(n^2). */
 SK_API sk_status sk_silhouette_f64(size_t n, size_t d, const double *x, size_t ldx,
                                    const size_t *labels, size_t n_clusters, double *score,
                                    double *samples);
