@@ -152,6 +152,23 @@ SK_API sk_status sk_rbf_kernel_f32(size_t nx, size_t ny, size_t d, const float *
                                    const float *y, size_t ldy, double gamma, float *out,
                                    size_t ldo);
 
+/* ---- Selection and robust statistics (so far: argmin/argmax, mean/variance) ---------------- */
+/* 1-D inputs that may be a matrix column take a stride in elements (>= 1). */
+/* First index of the smallest / largest element. SK_NAN_PROPAGATE: the first NaN wins (numpy
+ * argmin/argmax); SK_NAN_OMIT: NaN ignored (nanargmin). n == 0, or OMIT with every value NaN:
+ * SK_NO_INDEX. */
+SK_API sk_status sk_argmin_f64(const double *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index);
+SK_API sk_status sk_argmax_f64(const double *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index);
+SK_API sk_status sk_argmin_f32(const float *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index);
+SK_API sk_status sk_argmax_f32(const float *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index);
+/* Mean and variance (divisor count - ddof) in f64, shifted blocked two-pass with Chan's merge
+ * (accurate on offset data). PROPAGATE: any NaN gives NaN (numpy mean/var); OMIT: NaN ignored
+ * (nanmean/nanvar). No values: mean NaN; count <= ddof: var NaN. mean or var may be NULL. */
+SK_API sk_status sk_mean_var_f64(const double *x, size_t n, size_t stride, size_t ddof,
+                                 sk_nan_policy nan, double *mean, double *var);
+SK_API sk_status sk_mean_var_f32(const float *x, size_t n, size_t stride, size_t ddof,
+                                 sk_nan_policy nan, double *mean, double *var);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,6 +35,12 @@ typedef struct sk_kernels {
   /* s[0] = a.b, s[1] = a.a, s[2] = b.b */
   void (*cos_sums_f32)(const float *a, const float *b, size_t n, double s[3]);
   void (*cos_sums_f64)(const double *a, const double *b, size_t n, double s[3]);
+  /* 1-D statistics (stats.c): first index of the min/max (SK_NO_INDEX if none), and
+   * out = {count, mean, M2} of the non-NaN elements with *saw_nan set if any was NaN */
+  size_t (*argbest1d_f32)(const float *x, size_t n, size_t stride, int largest, int propagate);
+  size_t (*argbest1d_f64)(const double *x, size_t n, size_t stride, int largest, int propagate);
+  void (*moments_f32)(const float *x, size_t n, size_t stride, double out[3], int *saw_nan);
+  void (*moments_f64)(const double *x, size_t n, size_t stride, double out[3], int *saw_nan);
   SK_MATRIX_KERNELS(float, f32)
   SK_MATRIX_KERNELS(double, f64)
   size_t mr; /* x rows per register tile */

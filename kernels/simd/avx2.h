@@ -40,3 +40,10 @@ static inline int vd_any_lt(vd a, vd b) { return _mm256_movemask_pd(_mm256_cmp_p
 static inline int vd_any_gt(vd a, vd b) { return _mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_GT_OQ)) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LT_OQ)) != 0; }
 static inline int vf_any_gt(vf a, vf b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_GT_OQ)) != 0; }
+typedef __m256d vdm;
+static inline vdm vd_lt(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+static inline vdm vd_gt(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_GT_OQ); }
+static inline vdm vd_isnan(vd a) { return _mm256_cmp_pd(a, a, _CMP_UNORD_Q); }
+static inline vdm vdm_or(vdm a, vdm b) { return _mm256_or_pd(a, b); }
+static inline int vdm_any(vdm m) { return _mm256_movemask_pd(m) != 0; }
+static inline vd vd_blend(vdm m, vd a, vd b) { return _mm256_blendv_pd(b, a, m); }

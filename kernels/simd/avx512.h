@@ -56,3 +56,10 @@ static inline int vd_any_lt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_L
 static inline int vd_any_gt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ) != 0; }
 static inline int vf_any_gt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ) != 0; }
+typedef __mmask8 vdm;
+static inline vdm vd_lt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+static inline vdm vd_gt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
+static inline vdm vd_isnan(vd a) { return _mm512_cmp_pd_mask(a, a, _CMP_UNORD_Q); }
+static inline vdm vdm_or(vdm a, vdm b) { return (vdm)(a | b); }
+static inline int vdm_any(vdm m) { return m != 0; }
+static inline vd vd_blend(vdm m, vd a, vd b) { return _mm512_mask_blend_pd(m, b, a); }

@@ -35,3 +35,12 @@ static inline int vd_any_lt(vd a, vd b) { return vmaxvq_u32(vreinterpretq_u32_u6
 static inline int vd_any_gt(vd a, vd b) { return vmaxvq_u32(vreinterpretq_u32_u64(vcgtq_f64(a, b))) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return vmaxvq_u32(vcltq_f32(a, b)) != 0; }
 static inline int vf_any_gt(vf a, vf b) { return vmaxvq_u32(vcgtq_f32(a, b)) != 0; }
+typedef uint64x2_t vdm;
+static inline vdm vd_lt(vd a, vd b) { return vcltq_f64(a, b); }
+static inline vdm vd_gt(vd a, vd b) { return vcgtq_f64(a, b); }
+static inline vdm vd_isnan(vd a) {
+  return vreinterpretq_u64_u32(vmvnq_u32(vreinterpretq_u32_u64(vceqq_f64(a, a))));
+}
+static inline vdm vdm_or(vdm a, vdm b) { return vorrq_u64(a, b); }
+static inline int vdm_any(vdm m) { return vmaxvq_u32(vreinterpretq_u32_u64(m)) != 0; }
+static inline vd vd_blend(vdm m, vd a, vd b) { return vbslq_f64(m, a, b); }

@@ -43,3 +43,11 @@ static inline int vd_any_lt(vd a, vd b) { return a < b; }
 static inline int vd_any_gt(vd a, vd b) { return a > b; }
 static inline int vf_any_lt(vf a, vf b) { return a < b; }
 static inline int vf_any_gt(vf a, vf b) { return a > b; }
+/* lane masks */
+typedef int vdm;
+static inline vdm vd_lt(vd a, vd b) { return a < b; }
+static inline vdm vd_gt(vd a, vd b) { return a > b; }
+static inline vdm vd_isnan(vd a) { return a != a; }
+static inline vdm vdm_or(vdm a, vdm b) { return a | b; }
+static inline int vdm_any(vdm m) { return m != 0; }
+static inline vd vd_blend(vdm m, vd a, vd b) { return m ? a : b; } /* m ? a : b per lane */

@@ -37,3 +37,10 @@ static inline int vd_any_lt(vd a, vd b) { return _mm_movemask_pd(_mm_cmplt_pd(a,
 static inline int vd_any_gt(vd a, vd b) { return _mm_movemask_pd(_mm_cmpgt_pd(a, b)) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return _mm_movemask_ps(_mm_cmplt_ps(a, b)) != 0; }
 static inline int vf_any_gt(vf a, vf b) { return _mm_movemask_ps(_mm_cmpgt_ps(a, b)) != 0; }
+typedef __m128d vdm;
+static inline vdm vd_lt(vd a, vd b) { return _mm_cmplt_pd(a, b); }
+static inline vdm vd_gt(vd a, vd b) { return _mm_cmpgt_pd(a, b); }
+static inline vdm vd_isnan(vd a) { return _mm_cmpunord_pd(a, a); }
+static inline vdm vdm_or(vdm a, vdm b) { return _mm_or_pd(a, b); }
+static inline int vdm_any(vdm m) { return _mm_movemask_pd(m) != 0; }
+static inline vd vd_blend(vdm m, vd a, vd b) { return _mm_blendv_pd(b, a, m); }

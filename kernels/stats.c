@@ -1,0 +1,131 @@
+/* 1-D statistics kernels, written once against the vector layer, compiled once per ISA. f32 data
+ * is widened to f64 lanes on load (exact), so one body serves both element types. Contiguous
+ * data (stride 1) runs in vectors; strided data in scalar code (strided loads beat gathers). */
+#include <math.h>
+
+#include "kernels.h"
+#include "simd/simd.h"
+#include "protos.h"
+
+static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+/* Index of the smallest (largest) element, first occurrence. NaN: with `propagate` the first NaN
+ * is the answer (numpy argmin); otherwise NaN is skipped (nanargmin) and SK_NO_INDEX means no
+ * number at all. Lanes keep their own best value and index (indices are exact in f64 lanes);
+ * comparisons are strict, so each lane keeps its first occurrence, and the lane reduction takes
+ * the lowest index among equal values. */
+#define DEFINE_ARGBEST(T, S)                                                                   \
+  size_t SK_FN(argbest1d_##S)(const T *x, size_t n, size_t stride, int largest, int propagate) { \
+    const double start = largest ? -INFINITY : INFINITY;                                       \
+    double bv = start;                                                                         \
+    size_t bi = SK_NO_INDEX, i = 0;                                                            \
+    if (stride == 1 && n >= SK_VD_N) {                                                         \
+      vd best = vd_set1(start), bidx = vd_set1(-1.0), vi = vd_loadu(iota),                     \
+         step = vd_set1((double)SK_VD_N);                                                      \
+      for (; i + SK_VD_N <= n; i += SK_VD_N) {                                                 \
+        vd v = SK_LD(x + i);                                                                   \
+        if (propagate && vdm_any(vd_isnan(v))) {                                               \
+          for (size_t j = i;; j++)                                                             \
+            if (x[j] != x[j]) return j; /* earlier vectors had none: the first NaN */         \
+        }                                                                                      \
+        vdm m = largest ? vd_gt(v, best) : vd_lt(v, best);                                     \
+        best = vd_blend(m, v, best);                                                           \
+        bidx = vd_blend(m, vi, bidx);                                                          \
+        vi = vd_add(vi, step);                                                                 \
+      }                                                                                        \
+      double lv[SK_VD_N], li[SK_VD_N];                                                         \
+      vd_storeu(lv, best);                                                                     \
+      vd_storeu(li, bidx);                                                                     \
+      for (int l = 0; l < SK_VD_N; l++) {                                                      \
+        if (li[l] < 0) continue;                                                               \
+        size_t idx = (size_t)li[l];                                                            \
+        if (bi == SK_NO_INDEX || (largest ? lv[l] > bv : lv[l] < bv) || (lv[l] == bv && idx < bi)) { \
+          bv = lv[l];                                                                          \
+          bi = idx;                                                                            \
+        }                                                                                      \
+      }                                                                                        \
+    }                                                                                          \
+    for (; i < n; i++) {                                                                       \
+      double v = (double)x[i * stride];                                                        \
+      if (v != v) {                                                                            \
+        if (propagate) return i;                                                               \
+        continue;                                                                              \
+      }                                                                                        \
+      if (largest ? v > bv : v < bv) {                                                         \
+        bv = v;                                                                                \
+        bi = i;                                                                                \
+      }                                                                                        \
+    }                                                                                          \
+    if (bi == SK_NO_INDEX) /* nothing beat the start: every number is the start value (+-Inf) */ \
+      for (i = 0; i < n; i++)                                                                  \
+        if ((double)x[i * stride] == start) return i;                                          \
+    return bi;                                                                                 \
+  }
+
+/* Count, mean and sum of squared deviations of the non-NaN elements, and whether a NaN was
+ * seen. Shifted by the first number (no cancellation on offset data), then blocks of SK_BLOCK:
+ * one pass for the block mean, a second (cache-hot) pass for the deviations, and Chan's merge
+ * across blocks. */
+#define SK_BLOCK 2048
+#define DEFINE_MOMENTS(T, S)                                                                   \
+  void SK_FN(moments_##S)(const T *x, size_t n, size_t stride, double out[3], int *saw_nan) {   \
+    double shift = 0, N = 0, M = 0, M2 = 0;                                                    \
+    size_t i0 = 0;                                                                             \
+    *saw_nan = 0;                                                                              \
+    while (i0 < n && x[i0 * stride] != x[i0 * stride]) i0++, *saw_nan = 1;                     \
+    if (i0 < n) shift = (double)x[i0 * stride];                                                \
+    for (size_t b = i0; b < n; b += SK_BLOCK) {                                                \
+      size_t e = n - b < SK_BLOCK ? n : b + SK_BLOCK, i = b;                                   \
+      double s = 0, c = 0, q = 0;                                                              \
+      if (stride == 1) {                                                                       \
+        vd vs = vd_zero(), vc = vd_zero(), one = vd_set1(1.0), sh = vd_set1(shift), z = vd_zero(); \
+        vdm nanv = vd_isnan(z);                                                                \
+        for (; i + SK_VD_N <= e; i += SK_VD_N) {                                               \
+          vd v = SK_LD(x + i);                                                                 \
+          vdm nm = vd_isnan(v);                                                                \
+          nanv = vdm_or(nanv, nm);                                                             \
+          vs = vd_add(vs, vd_blend(nm, z, vd_sub(v, sh)));                                     \
+          vc = vd_add(vc, vd_blend(nm, z, one));                                               \
+        }                                                                                      \
+        s = vd_hsum(vs);                                                                       \
+        c = vd_hsum(vc);                                                                       \
+        *saw_nan |= vdm_any(nanv);                                                             \
+      }                                                                                        \
+      for (; i < e; i++) {                                                                     \
+        double v = (double)x[i * stride];                                                      \
+        if (v != v) { *saw_nan = 1; continue; }                                                \
+        s += v - shift;                                                                        \
+        c += 1;                                                                                \
+      }                                                                                        \
+      if (c == 0) continue;                                                                    \
+      double mb = s / c;                                                                       \
+      i = b;                                                                                   \
+      if (stride == 1) {                                                                       \
+        vd vq = vd_zero(), sh = vd_set1(shift), vm = vd_set1(mb), z = vd_zero();               \
+        for (; i + SK_VD_N <= e; i += SK_VD_N) {                                               \
+          vd v = SK_LD(x + i);                                                                 \
+          vd d = vd_sub(vd_sub(v, sh), vm); /* x - shift is exact near the shift */            \
+          vq = vd_add(vq, vd_blend(vd_isnan(v), z, vd_mul(d, d)));                             \
+        }                                                                                      \
+        q = vd_hsum(vq);                                                                       \
+      }                                                                                        \
+      for (; i < e; i++) {                                                                     \
+        double v = (double)x[i * stride];                                                      \
+        if (v != v) continue;                                                                  \
+        double d = (v - shift) - mb;                                                           \
+        q += d * d;                                                                            \
+      }                                                                                        \
+      double delta = mb - M, Nn = N + c;                                                       \
+      M += delta * (c / Nn);                                                                   \
+      M2 += q + delta * delta * (N * c / Nn);                                                  \
+      N = Nn;                                                                                  \
+    }                                                                                          \
+    out[0] = N;                                                                                \
+    out[1] = shift + M;                                                                        \
+    out[2] = M2;                                                                               \
+  }
+
+DEFINE_ARGBEST(float, f32)
+DEFINE_ARGBEST(double, f64)
+DEFINE_MOMENTS(float, f32)
+DEFINE_MOMENTS(double, f64)

@@ -1,0 +1,156 @@
+/* argmin/argmax and mean/variance on every supported ISA against numpy's definitions. */
+#include <float.h>
+#include <math.h>
+
+#include "common.h"
+
+/* numpy argmin/argmax (propagate: first NaN wins) and nanargmin/nanargmax (omit) */
+static size_t ref_argbest(const double *x, size_t n, size_t stride, int largest, int omit) {
+  size_t bi = SK_NO_INDEX;
+  for (size_t i = 0; i < n; i++) {
+    double v = x[i * stride];
+    if (v != v) {
+      if (!omit) return i;
+      continue;
+    }
+    if (bi == SK_NO_INDEX || (largest ? v > x[bi * stride] : v < x[bi * stride])) bi = i;
+  }
+  return bi;
+}
+
+static void check_argbest(const double *x, const float *xf, size_t n, size_t stride, sk_isa isa) {
+  for (int omit = 0; omit < 2; omit++)
+    for (int largest = 0; largest < 2; largest++) {
+      size_t got, gotf, want = ref_argbest(x, n, stride, largest, omit);
+      sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+      cr_assert_eq((largest ? sk_argmax_f64 : sk_argmin_f64)(x, n, stride, pol, &got), SK_OK);
+      cr_assert_eq((largest ? sk_argmax_f32 : sk_argmin_f32)(xf, n, stride, pol, &gotf), SK_OK);
+      cr_assert_eq(got, want, "arg%s isa=%s n=%zu stride=%zu omit=%d: %zu want %zu",
+                   largest ? "max" : "min", sk_isa_name(isa), n, stride, omit, got, want);
+      cr_assert_eq(gotf, want, "arg%s f32 isa=%s n=%zu stride=%zu omit=%d: %zu want %zu",
+                   largest ? "max" : "min", sk_isa_name(isa), n, stride, omit, gotf, want);
+    }
+}
+
+Test(stats, report_isas) { sk_test_report_isas("stats"); }
+
+Test(stats, argmin_argmax) {
+  size_t nmax = sk_test_small() ? 20011 : 100003;
+  double *x = malloc(3 * nmax * sizeof *x);
+  float *xf = malloc(3 * nmax * sizeof *xf);
+  uint64_t s = 1;
+  FOR_EACH_ISA(isa) {
+    for (int pattern = 0; pattern < 6; pattern++) {
+      for (size_t n = 0; n <= nmax; n = n < 67 ? n + 1 : n < 1000 ? 1000 : n == 1000 ? nmax : nmax + 1) {
+        for (size_t i = 0; i < 3 * n; i++) {
+          x[i] = (double)(sk_rng(&s) % 50) - 25; /* many ties */
+          if (pattern == 1 && sk_rng(&s) % 17 == 0) x[i] = NAN;
+          if (pattern == 2) x[i] = NAN;
+          if (pattern == 3) x[i] = i % 2 ? INFINITY : -INFINITY;
+          if (pattern == 4) x[i] = INFINITY;
+          if (pattern == 5 && i == n / 2) x[i] = NAN;
+          xf[i] = (float)x[i];
+        }
+        for (size_t stride = 1; stride <= 3; stride++) check_argbest(x, xf, n, stride, isa);
+      }
+    }
+  }
+  size_t idx;
+  cr_assert_eq(sk_argmin_f64(x, 5, 0, SK_NAN_OMIT, &idx), SK_EINVAL);
+  cr_assert_eq(sk_argmin_f64(NULL, 5, 1, SK_NAN_OMIT, &idx), SK_EINVAL);
+  cr_assert_eq(sk_argmin_f64(x, 5, 1, (sk_nan_policy)2, &idx), SK_EINVAL);
+  cr_assert_eq(sk_argmin_f64(x, 5, 1, SK_NAN_OMIT, NULL), SK_EINVAL);
+  cr_assert_eq(sk_argmax_f64(x, SIZE_MAX / 4, 2, SK_NAN_OMIT, &idx), SK_EOVERFLOW);
+  cr_assert_eq(sk_argmin_f64(NULL, 0, 1, SK_NAN_OMIT, &idx), SK_OK);
+  cr_assert_eq(idx, SK_NO_INDEX);
+  free(x); free(xf);
+}
+
+/* Neumaier-compensated reference, exact enough even where long double is binary64 */
+static void ref_moments(const double *x, size_t n, size_t stride, int omit, long double *mean, long double *m2, size_t *cnt, int *nan) {
+  long double s = 0, c = 0;
+  size_t k = 0;
+  *nan = 0;
+  for (size_t i = 0; i < n; i++) {
+    long double v = x[i * stride];
+    if (x[i * stride] != x[i * stride]) { *nan = 1; continue; }
+    long double t = s + v;
+    c += fabsl(s) >= fabsl(v) ? (s - t) + v : (v - t) + s;
+    s = t;
+    k++;
+  }
+  *cnt = k;
+  *mean = k ? (s + c) / k : NAN;
+  long double q = 0, qc = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (x[i * stride] != x[i * stride]) continue;
+    long double d = (long double)x[i * stride] - *mean, v = d * d, t = q + v;
+    qc += q >= v ? (q - t) + v : (v - t) + q;
+    q = t;
+  }
+  *m2 = q + qc;
+  (void)omit;
+}
+
+Test(stats, mean_var_offset_data) {
+  size_t nmax = sk_test_small() ? 30011 : 200003;
+  double *x = malloc(2 * nmax * sizeof *x);
+  float *xf = malloc(2 * nmax * sizeof *xf);
+  uint64_t s = 9;
+  FOR_EACH_ISA(isa) {
+    for (int pattern = 0; pattern < 3; pattern++) {
+      for (size_t n = 0; n <= nmax; n = n < 40 ? n + 1 : n < 5000 ? n * 3 : n == nmax ? nmax + 1 : nmax) {
+        for (size_t i = 0; i < 2 * n; i++) {
+          x[i] = 1e8 + sk_unif(&s); /* offset data: the naive sum of squares is garbage here */
+          if (pattern == 1 && sk_rng(&s) % 13 == 0) x[i] = NAN;
+          if (pattern == 2 && i == 0) x[i] = NAN;
+          xf[i] = (float)(x[i] - 1e8 + 1e4); /* f32 data, offset 1e4 */
+        }
+        for (size_t stride = 1; stride <= 2; stride++)
+          for (int omit = 0; omit < 2; omit++)
+            for (size_t ddof = 0; ddof < 2; ddof++) {
+              long double rm, rm2;
+              size_t cnt;
+              int hasnan;
+              ref_moments(x, n, stride, omit, &rm, &rm2, &cnt, &hasnan);
+              double mean = -1, var = -1;
+              sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+              cr_assert_eq(sk_mean_var_f64(x, n, stride, ddof, pol, &mean, &var), SK_OK);
+              int nanres = (!omit && hasnan) || cnt == 0;
+              if (nanres) {
+                cr_assert(isnan(mean) && isnan(var), "isa=%s n=%zu expected NaN", sk_isa_name(isa), n);
+                continue;
+              }
+              long double rv = cnt > ddof ? rm2 / (cnt - ddof) : NAN;
+              cr_assert(fabsl(mean - rm) <= 1e-14L * fabsl(rm), "mean isa=%s n=%zu stride=%zu: %.17g vs %.17Lg",
+                        sk_isa_name(isa), n, stride, mean, rm);
+              if (cnt > ddof)
+                cr_assert(fabsl(var - rv) <= 1e-12L * rv + 1e-300L, "var isa=%s n=%zu stride=%zu ddof=%zu: %.17g vs %.17Lg",
+                          sk_isa_name(isa), n, stride, ddof, var, rv);
+              else
+                cr_assert(isnan(var));
+              /* f32 input: accumulated in f64, same bound against its own reference */
+              double *xd = malloc((n * stride + 1) * sizeof *xd);
+              for (size_t i = 0; i < n * stride; i++) xd[i] = xf[i];
+              ref_moments(xd, n, stride, omit, &rm, &rm2, &cnt, &hasnan);
+              cr_assert_eq(sk_mean_var_f32(xf, n, stride, ddof, pol, &mean, &var), SK_OK);
+              if (!((!omit && hasnan) || cnt == 0)) {
+                cr_assert(fabsl(mean - rm) <= 1e-14L * fabsl(rm), "mean f32 isa=%s n=%zu", sk_isa_name(isa), n);
+                if (cnt > ddof)
+                  cr_assert(fabsl(var - rm2 / (cnt - ddof)) <= 1e-12L * (rm2 / (cnt - ddof)) + 1e-300L,
+                            "var f32 isa=%s n=%zu", sk_isa_name(isa), n);
+              }
+              free(xd);
+            }
+      }
+    }
+  }
+  double m, v;
+  cr_assert_eq(sk_mean_var_f64(x, 3, 0, 0, SK_NAN_OMIT, &m, &v), SK_EINVAL);
+  cr_assert_eq(sk_mean_var_f64(NULL, 3, 1, 0, SK_NAN_OMIT, &m, &v), SK_EINVAL);
+  cr_assert_eq(sk_mean_var_f64(x, 3, 1, 0, (sk_nan_policy)5, &m, &v), SK_EINVAL);
+  double inf[3] = {1, INFINITY, 2};
+  cr_assert_eq(sk_mean_var_f64(inf, 3, 1, 0, SK_NAN_OMIT, &m, &v), SK_OK);
+  cr_assert(isinf(m) && isnan(v), "numpy: mean inf, var nan; got %g %g", m, v);
+  free(x); free(xf);
+}
