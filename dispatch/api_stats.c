@@ -1,7 +1,16 @@
 /* Public 1-D statistics entry points: validate, call the active table, apply the NaN policy. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "internal.h"
+
+/* rows x cols row-major at x with leading dimension ld (>= max(1, cols) always) */
+static sk_status check_mat(size_t rows, size_t cols, const void *x, size_t ld, size_t esz) {
+  size_t bytes;
+  if (ld < (cols ? cols : 1) || (rows && cols && !x)) return SK_EINVAL;
+  if (!sk_mul_ok(rows, ld, esz, &bytes)) return SK_EOVERFLOW;
+  return SK_OK;
+}
 
 /* x of n elements at stride: NULL only when empty, stride >= 1, byte extent fits size_t. */
 static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, sk_nan_policy nan) {
@@ -38,5 +47,59 @@ static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, s
     return SK_OK;                                                                              \
   }
 
+#define DEFINE_COL_STATS(T, S)                                                                 \
+  sk_status sk_col_mean_var_##S(size_t rows, size_t cols, const T *x, size_t ldx, size_t ddof,    \
+                                sk_nan_policy nan, double *mean, double *var) {                   \
+    sk_status st = check_mat(rows, cols, x, ldx, sizeof(T));                                      \
+    if (st != SK_OK) return st;                                                                   \
+    if ((nan != SK_NAN_PROPAGATE && nan != SK_NAN_OMIT) || (cols && !mean && !var)) return SK_EINVAL; \
+    if (!cols) return SK_OK;                                                                      \
+    size_t xb = sk_extent(rows, cols, ldx, sizeof(T)), ob = cols * sizeof(double);                \
+    if (sk_overlap(mean, mean ? ob : 0, x, xb) || sk_overlap(var, var ? ob : 0, x, xb) ||         \
+        sk_overlap(mean, mean ? ob : 0, var, var ? ob : 0))                                       \
+      return SK_EINVAL;                                                                           \
+    double *w = malloc(7 * cols * sizeof(double));                                                \
+    unsigned char *nanf = malloc(cols);                                                           \
+    if (!w || !nanf) {                                                                            \
+      free(w); free(nanf);                                                                        \
+      return SK_ENOMEM;                                                                           \
+    }                                                                                             \
+    double *N = w + 4 * cols, *M = w + 5 * cols, *M2 = w + 6 * cols;                              \
+    SK_K->col_moments_##S(x, rows, cols, ldx, w, N, M, M2, nanf);                                 \
+    for (size_t j = 0; j < cols; j++) {                                                           \
+      int bad = nan == SK_NAN_PROPAGATE && nanf[j];                                               \
+      if (mean) mean[j] = bad || N[j] == 0 ? NAN : M[j];                                          \
+      if (var) var[j] = bad || N[j] <= (double)ddof ? NAN : M2[j] / (N[j] - (double)ddof);        \
+    }                                                                                             \
+    free(w);                                                                                      \
+    free(nanf);                                                                                   \
+    return SK_OK;                                                                                 \
+  }                                                                                               \
+  /* (x - center) / max(scale, min_scale) in f64, rounded once to T, as numpy's division does */ \
+  sk_status sk_col_zscore_##S(size_t rows, size_t cols, const T *x, size_t ldx,                  \
+                              const double *center, const double *scale, double min_scale,        \
+                              T *out, size_t ldo) {                                               \
+    sk_status st = check_mat(rows, cols, x, ldx, sizeof(T));                                      \
+    if (st == SK_OK) st = check_mat(rows, cols, out, ldo, sizeof(T));                             \
+    if (st != SK_OK) return st;                                                                   \
+    if (rows && cols && (!center || !scale)) return SK_EINVAL;                                    \
+    size_t xb = sk_extent(rows, cols, ldx, sizeof(T));                                            \
+    if (!((const void *)out == (const void *)x && ldo == ldx) &&                                  \
+        sk_overlap(out, sk_extent(rows, cols, ldo, sizeof(T)), x, xb))                            \
+      return SK_EINVAL; /* in place must alias exactly */                                         \
+    if (!rows || !cols) return SK_OK;                                                             \
+    double *den = malloc(cols * sizeof *den);                                                     \
+    if (!den) return SK_ENOMEM;                                                                   \
+    for (size_t j = 0; j < cols; j++)                                                             \
+      den[j] = scale[j] != scale[j] ? NAN : scale[j] > min_scale ? scale[j] : min_scale;          \
+    for (size_t r = 0; r < rows; r++)                                                             \
+      for (size_t j = 0; j < cols; j++)                                                           \
+        out[r * ldo + j] = (T)(((double)x[r * ldx + j] - center[j]) / den[j]);                   \
+    free(den);                                                                                    \
+    return SK_OK;                                                                                 \
+  }
+
+DEFINE_COL_STATS(float, f32)
+DEFINE_COL_STATS(double, f64)
 DEFINE_STATS(float, f32)
 DEFINE_STATS(double, f64)

@@ -168,6 +168,19 @@ SK_API sk_status sk_mean_var_f64(const double *x, size_t n, size_t stride, size_
                                  sk_nan_policy nan, double *mean, double *var);
 SK_API sk_status sk_mean_var_f32(const float *x, size_t n, size_t stride, size_t ddof,
                                  sk_nan_policy nan, double *mean, double *var);
+/* The same per column of a row-major rows x cols matrix (mean[j], var[j]), read in row order. */
+SK_API sk_status sk_col_mean_var_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                     size_t ddof, sk_nan_policy nan, double *mean, double *var);
+SK_API sk_status sk_col_mean_var_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                     size_t ddof, sk_nan_policy nan, double *mean, double *var);
+/* out = (x - center[j]) / max(scale[j], min_scale), computed in f64 and rounded once; out may
+ * be x itself (ldo == ldx); a NaN center or scale gives NaN outputs for that column. */
+SK_API sk_status sk_col_zscore_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                   const double *center, const double *scale, double min_scale,
+                                   double *out, size_t ldo);
+SK_API sk_status sk_col_zscore_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                   const double *center, const double *scale, double min_scale,
+                                   float *out, size_t ldo);
 
 #ifdef __cplusplus
 }

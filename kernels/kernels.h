@@ -41,6 +41,12 @@ typedef struct sk_kernels {
   size_t (*argbest1d_f64)(const double *x, size_t n, size_t stride, int largest, int propagate);
   void (*moments_f32)(const float *x, size_t n, size_t stride, double out[3], int *saw_nan);
   void (*moments_f64)(const double *x, size_t n, size_t stride, double out[3], int *saw_nan);
+  /* per column of a row-major matrix: N, mean, M2 of the non-NaN values, nan[j] if any NaN;
+   * w: scratch of 4 * cols doubles */
+  void (*col_moments_f32)(const float *x, size_t rows, size_t cols, size_t ldx, double *w,
+                          double *N, double *M, double *M2, unsigned char *nan);
+  void (*col_moments_f64)(const double *x, size_t rows, size_t cols, size_t ldx, double *w,
+                          double *N, double *M, double *M2, unsigned char *nan);
   SK_MATRIX_KERNELS(float, f32)
   SK_MATRIX_KERNELS(double, f64)
   size_t mr; /* x rows per register tile */

@@ -125,6 +125,68 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
     out[2] = M2;                                                                               \
   }
 
+/* Per-column count, mean and M2 of a row-major matrix, read in row order (never a column at a
+ * time): the 1-D algorithm above with per-column shifts, block sums and Chan merges held in
+ * arrays. w is scratch of 4 * cols doubles; nan[j] is set if column j had a NaN. */
+#define DEFINE_COL_MOMENTS(T, S)                                                                  \
+  static inline void col_pass_##S(const T *row, size_t cols, const double *sh, const double *mb, \
+                                  double *acc, double *cnt, int second) {                         \
+    size_t j = 0;                                                                                 \
+    vd z = vd_zero(), one = vd_set1(1.0);                                                         \
+    for (; j + SK_VD_N <= cols; j += SK_VD_N) {                                                   \
+      vd v = SK_LD(row + j), d = vd_sub(v, vd_loadu(sh + j));                                     \
+      vdm nm = vd_isnan(v);                                                                       \
+      if (second) {                                                                               \
+        d = vd_sub(d, vd_loadu(mb + j));                                                          \
+        vd_storeu(acc + j, vd_add(vd_loadu(acc + j), vd_blend(nm, z, vd_mul(d, d))));             \
+      } else {                                                                                    \
+        vd_storeu(acc + j, vd_add(vd_loadu(acc + j), vd_blend(nm, z, d)));                        \
+        vd_storeu(cnt + j, vd_add(vd_loadu(cnt + j), vd_blend(nm, z, one)));                      \
+      }                                                                                           \
+    }                                                                                             \
+    for (; j < cols; j++) {                                                                       \
+      double v = (double)row[j];                                                                  \
+      if (v != v) continue;                                                                       \
+      double d = v - sh[j];                                                                       \
+      if (second) d -= mb[j], acc[j] += d * d;                                                    \
+      else acc[j] += d, cnt[j] += 1;                                                              \
+    }                                                                                             \
+  }                                                                                               \
+  void SK_FN(col_moments_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,       \
+                              double *N, double *M, double *M2, unsigned char *nan) {             \
+    double *sh = w, *bs = w + cols, *bc = w + 2 * cols, *bq = w + 3 * cols;                       \
+    for (size_t j = 0; j < cols; j++) {                                                           \
+      size_t r = 0;                                                                               \
+      nan[j] = 0;                                                                                 \
+      while (r < rows && x[r * ldx + j] != x[r * ldx + j]) r++, nan[j] = 1;                       \
+      sh[j] = r < rows ? (double)x[r * ldx + j] : 0.0;                                            \
+      N[j] = M[j] = M2[j] = 0;                                                                    \
+    }                                                                                             \
+    size_t R = cols ? 32768 / cols : 1;                                                           \
+    R = R < 1 ? 1 : R > 1024 ? 1024 : R;                                                          \
+    for (size_t b = 0; b < rows; b += R) {                                                        \
+      size_t e = rows - b < R ? rows : b + R;                                                     \
+      for (size_t j = 0; j < cols; j++) bs[j] = bc[j] = bq[j] = 0;                                \
+      for (size_t r = b; r < e; r++) col_pass_##S(x + r * ldx, cols, sh, bs, bs, bc, 0);          \
+      for (size_t j = 0; j < cols; j++) {                                                         \
+        nan[j] |= bc[j] < (double)(e - b);                                                        \
+        bs[j] = bc[j] > 0 ? bs[j] / bc[j] : 0.0; /* the block's shifted mean */                   \
+      }                                                                                           \
+      for (size_t r = b; r < e; r++) col_pass_##S(x + r * ldx, cols, sh, bs, bq, bc, 1);          \
+      for (size_t j = 0; j < cols; j++) {                                                         \
+        double c = bc[j];                                                                         \
+        if (c == 0) continue;                                                                     \
+        double delta = bs[j] - M[j], Nn = N[j] + c;                                               \
+        M[j] += delta * (c / Nn);                                                                 \
+        M2[j] += bq[j] + delta * delta * (N[j] * c / Nn);                                         \
+        N[j] = Nn;                                                                                \
+      }                                                                                           \
+    }                                                                                             \
+    for (size_t j = 0; j < cols; j++) M[j] += sh[j];                                              \
+  }
+
+DEFINE_COL_MOMENTS(float, f32)
+DEFINE_COL_MOMENTS(double, f64)
 DEFINE_ARGBEST(float, f32)
 DEFINE_ARGBEST(double, f64)
 DEFINE_MOMENTS(float, f32)

@@ -66,25 +66,28 @@ Test(stats, argmin_argmax) {
   free(x); free(xf);
 }
 
-/* Neumaier-compensated reference, exact enough even where long double is binary64 */
+/* Reference: shifted by the first number (exact differences on offset data), Neumaier-compensated
+ * sums, so it stays exact enough even where long double is binary64 (valgrind). */
 static void ref_moments(const double *x, size_t n, size_t stride, int omit, long double *mean, long double *m2, size_t *cnt, int *nan) {
-  long double s = 0, c = 0;
+  long double s = 0, c = 0, shift = 0;
   size_t k = 0;
+  int have = 0;
   *nan = 0;
   for (size_t i = 0; i < n; i++) {
-    long double v = x[i * stride];
     if (x[i * stride] != x[i * stride]) { *nan = 1; continue; }
-    long double t = s + v;
+    if (!have) shift = x[i * stride], have = 1;
+    long double v = (long double)x[i * stride] - shift, t = s + v;
     c += fabsl(s) >= fabsl(v) ? (s - t) + v : (v - t) + s;
     s = t;
     k++;
   }
   *cnt = k;
-  *mean = k ? (s + c) / k : NAN;
+  long double ms = k ? (s + c) / k : 0;
+  *mean = k ? shift + ms : NAN;
   long double q = 0, qc = 0;
   for (size_t i = 0; i < n; i++) {
     if (x[i * stride] != x[i * stride]) continue;
-    long double d = (long double)x[i * stride] - *mean, v = d * d, t = q + v;
+    long double d = ((long double)x[i * stride] - shift) - ms, v = d * d, t = q + v;
     qc += q >= v ? (q - t) + v : (v - t) + q;
     q = t;
   }
@@ -153,4 +156,75 @@ Test(stats, mean_var_offset_data) {
   cr_assert_eq(sk_mean_var_f64(inf, 3, 1, 0, SK_NAN_OMIT, &m, &v), SK_OK);
   cr_assert(isinf(m) && isnan(v), "numpy: mean inf, var nan; got %g %g", m, v);
   free(x); free(xf);
+}
+
+/* Column forms equal the 1-D kernel run on each column (same reference bound), for column
+ * counts around the vector width, ld > cols, NaN in some columns, both policies. */
+Test(stats, col_mean_var_and_zscore) {
+  static const size_t ROWS[] = {0, 1, 2, 7, 300, 2500}, COLS[] = {1, 3, 8, 17, 50};
+  uint64_t s = 4;
+  FOR_EACH_ISA(isa) {
+    for (size_t ri = 0; ri < 6; ri++)
+      for (size_t ci = 0; ci < 5; ci++) {
+        size_t rows = ROWS[ri], cols = COLS[ci], ld = cols + 2;
+        double *x = malloc((rows * ld + 1) * sizeof *x);
+        float *xf = malloc((rows * ld + 1) * sizeof *xf);
+        for (size_t i = 0; i < rows * ld; i++) {
+          x[i] = 1e8 + 1e3 * (double)(i % ld) + sk_unif(&s);
+          if (i % ld == 2 && sk_rng(&s) % 5 == 0) x[i] = NAN; /* column 2 has NaNs */
+          if (i % ld == 4) x[i] = NAN;                        /* column 4 is all NaN */
+          xf[i] = (float)(x[i] - 1e8);
+        }
+        double *mean = malloc(cols * sizeof *mean), *var = malloc(cols * sizeof *var);
+        for (int omit = 0; omit < 2; omit++) {
+          sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+          cr_assert_eq(sk_col_mean_var_f64(rows, cols, x, ld, 1, pol, mean, var), SK_OK);
+          for (size_t j = 0; j < cols; j++) {
+            long double rm, rm2;
+            size_t cnt;
+            int hasnan;
+            ref_moments(x + j, rows, ld, omit, &rm, &rm2, &cnt, &hasnan);
+            if ((!omit && hasnan) || cnt == 0) {
+              cr_assert(isnan(mean[j]) && isnan(var[j]), "col %zu isa=%s: NaN expected", j, sk_isa_name(isa));
+              continue;
+            }
+            cr_assert(fabsl(mean[j] - rm) <= 1e-14L * fabsl(rm), "col mean isa=%s rows=%zu cols=%zu j=%zu: %.17g vs %.17Lg",
+                      sk_isa_name(isa), rows, cols, j, mean[j], rm);
+            if (cnt > 1)
+              cr_assert(fabsl(var[j] - rm2 / (cnt - 1)) <= 1e-12L * (rm2 / (cnt - 1)) + 1e-300L,
+                        "col var isa=%s rows=%zu cols=%zu j=%zu: %.17g vs %.17Lg", sk_isa_name(isa), rows, cols, j,
+                        var[j], rm2 / (cnt - 1));
+            else
+              cr_assert(isnan(var[j]));
+          }
+          cr_assert_eq(sk_col_mean_var_f32(rows, cols, xf, ld, 0, pol, mean, NULL), SK_OK);
+          for (size_t j = 0; j < cols; j++) {
+            double m1;
+            cr_assert_eq(sk_mean_var_f32(xf + j, rows, ld, 0, pol, &m1, NULL), SK_OK);
+            cr_assert(isnan(m1) ? isnan(mean[j]) : fabs(mean[j] - m1) <= 1e-14 * fabs(m1) + 1e-300,
+                      "f32 col mean vs 1-D isa=%s j=%zu: %.17g vs %.17g", sk_isa_name(isa), j, mean[j], m1);
+          }
+        }
+        /* z-score against the direct formula; in place; NaN scale -> NaN column */
+        double *c = malloc(cols * sizeof *c), *sc = malloc(cols * sizeof *sc), *z = malloc((rows * ld + 1) * sizeof *z);
+        for (size_t j = 0; j < cols; j++) c[j] = 1e8 + 1e3 * (double)j, sc[j] = j == 1 ? 0.0 : 0.5 + (double)j;
+        if (cols > 3) sc[3] = NAN;
+        cr_assert_eq(sk_col_zscore_f64(rows, cols, x, ld, c, sc, 1e-3, z, ld), SK_OK);
+        for (size_t r = 0; r < rows; r++)
+          for (size_t j = 0; j < cols; j++) {
+            double den = j == 3 && cols > 3 ? NAN : fmax(sc[j], 1e-3), want = (x[r * ld + j] - c[j]) / den;
+            cr_assert(isnan(want) ? isnan(z[r * ld + j]) : z[r * ld + j] == want, "zscore isa=%s (%zu,%zu)", sk_isa_name(isa), r, j);
+          }
+        cr_assert_eq(sk_col_zscore_f64(rows, cols, x, ld, c, sc, 1e-3, x, ld), SK_OK); /* in place */
+        for (size_t r = 0; r < rows; r++)
+          for (size_t j = 0; j < cols; j++)
+            cr_assert(!memcmp(&x[r * ld + j], &z[r * ld + j], sizeof(double)), "in place differs");
+        if (rows > 1) cr_assert_eq(sk_col_zscore_f64(rows, cols, x, ld, c, sc, 1e-3, x + 1, ld), SK_EINVAL);
+        free(c); free(sc); free(z);
+        free(x); free(xf); free(mean); free(var);
+      }
+  }
+  double m[2];
+  cr_assert_eq(sk_col_mean_var_f64(2, 2, m, 1, 0, SK_NAN_OMIT, m, NULL), SK_EINVAL); /* ld < cols */
+  cr_assert_eq(sk_col_mean_var_f64(SIZE_MAX / 8, 4, m, 4, 0, SK_NAN_OMIT, m, NULL), SK_EOVERFLOW);
 }
