@@ -18,7 +18,8 @@ import numpy as np
 __all__ = [
     "cdist", "euclidean_distances", "cosine_similarity", "pairwise_distances_argmin",
     "pairwise_distances_argmin_min", "rbf_kernel", "silhouette_score", "silhouette_samples",
-    "topk", "dot", "isa", "set_isa", "set_num_threads", "SimdkernError",
+    "topk", "dot", "argmin", "argmax", "zscore", "isa", "set_isa", "set_num_threads",
+    "SimdkernError",
 ]
 
 _ISAS = ["scalar", "sse42", "avx2", "avx512", "neon"]
@@ -53,6 +54,10 @@ for _t in ("f32", "f64"):
         "sk_silhouette_%s": [_S, _S, _P, _S, _P, _S, _P, _P],
         "sk_rbf_kernel_%s": [_S, _S, _S, _P, _S, _P, _S, _D, _P, _S],
         "sk_dot_%s": [_P, _P, _S, _P],
+        "sk_argmin_%s": [_P, _S, _S, _I, _P],
+        "sk_argmax_%s": [_P, _S, _S, _I, _P],
+        "sk_col_mean_var_%s": [_S, _S, _P, _S, _S, _I, _P, _P],
+        "sk_col_zscore_%s": [_S, _S, _P, _S, _P, _P, _D, _P, _S],
     }.items():
         _f = getattr(_lib, _name % _t)
         _f.argtypes, _f.restype = _args, _I
@@ -234,6 +239,70 @@ def dot(a, b):
     out = ctypes.c_double()
     _check(getattr(_lib, "sk_dot_" + _sfx(dtype))(_ptr(a), _ptr(b), a.size, ctypes.addressof(out)))
     return out.value
+
+
+def _argbest(name, a, axis):
+    a = np.asarray(a)
+    dtype = np.float32 if a.dtype == np.float32 else np.float64
+    a = a.astype(dtype, copy=False)
+    if axis is None:
+        a, axis = np.ascontiguousarray(a).reshape(-1), 0
+    if a.ndim != 1 and not (a.ndim == 2 and axis in (0, 1, -1, -2)):
+        raise ValueError("simdkern.%s: 1-D arrays, or 2-D with axis 0 or 1" % name)
+    if a.shape[axis if a.ndim == 2 else 0] == 0:
+        raise ValueError(f"attempt to get {name} of an empty sequence")  # numpy's message
+    fn = getattr(_lib, "sk_%s_%s" % (name, _sfx(dtype)))
+    idx = ctypes.c_size_t()
+    item = a.dtype.itemsize
+    if a.ndim == 1:
+        if a.strides[0] <= 0 or a.strides[0] % item:
+            a = np.ascontiguousarray(a)
+        _check(fn(_ptr(a), a.size, a.strides[0] // item, 0, ctypes.addressof(idx)))
+        return int(idx.value)
+    axis %= 2
+    lanes = a.shape[1 - axis]
+    out = np.empty(lanes, dtype=np.intp)
+    if a.strides[0] <= 0 or a.strides[1] <= 0 or a.strides[0] % item or a.strides[1] % item:
+        a = np.ascontiguousarray(a)
+    for k in range(lanes):  # each lane read with its stride, no copy
+        start = a[:, k] if axis == 0 else a[k, :]
+        _check(fn(start.ctypes.data, a.shape[axis], start.strides[0] // item, 0, ctypes.addressof(idx)))
+        out[k] = idx.value
+    return out
+
+
+def argmin(a, axis=None):
+    """numpy.argmin: first index of the minimum; a NaN, if any, is the answer."""
+    return _argbest("argmin", a, axis)
+
+
+def argmax(a, axis=None):
+    """numpy.argmax: first index of the maximum; a NaN, if any, is the answer."""
+    return _argbest("argmax", a, axis)
+
+
+def zscore(a, axis=0, ddof=0):
+    """scipy.stats.zscore for 1-D or 2-D input (nan_policy='propagate'), f64 out for f64 input."""
+    a = np.asarray(a)
+    dtype = np.float32 if a.dtype == np.float32 else np.float64
+    if a.ndim == 1:
+        return zscore(a[:, None], 0, ddof)[:, 0]
+    if a.ndim != 2 or axis not in (0, 1, -1, -2):
+        raise ValueError("simdkern.zscore: 1-D, or 2-D with axis 0 or 1")
+    if axis % 2 == 1:
+        return zscore(a.T, 0, ddof).T
+    x, ldx = _rows(a, dtype, "a")
+    rows, cols = x.shape
+    mean = np.empty(cols)
+    var = np.empty(cols)
+    sfx = _sfx(dtype)
+    _check(getattr(_lib, "sk_col_mean_var_" + sfx)(rows, cols, _ptr(x), ldx, int(ddof), 0,
+                                                    _ptr(mean), _ptr(var)))
+    std = np.sqrt(var)
+    out = np.empty((rows, cols), dtype=dtype)
+    _check(getattr(_lib, "sk_col_zscore_" + sfx)(rows, cols, _ptr(x), ldx, _ptr(mean), _ptr(std),
+                                                  0.0, _ptr(out), max(1, cols)))
+    return out
 
 
 def isa():

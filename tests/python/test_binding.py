@@ -143,3 +143,37 @@ def test_bad_arguments_raise():
 def test_integer_input_is_converted():
     xi = np.arange(12).reshape(4, 3)
     np.testing.assert_allclose(simdkern.cdist(xi, xi), ssd.cdist(xi, xi))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_argmin_argmax_match_numpy(isa, dtype):
+    rng = np.random.default_rng(20)
+    a = rng.integers(-5, 5, (40, 13)).astype(dtype)  # ties everywhere
+    for axis in (None, 0, 1):
+        np.testing.assert_array_equal(simdkern.argmin(a, axis=axis), np.argmin(a, axis=axis))
+        np.testing.assert_array_equal(simdkern.argmax(a, axis=axis), np.argmax(a, axis=axis))
+    a[7, 3] = np.nan
+    for axis in (None, 0, 1):
+        np.testing.assert_array_equal(simdkern.argmin(a, axis=axis), np.argmin(a, axis=axis))
+        np.testing.assert_array_equal(simdkern.argmax(a, axis=axis), np.argmax(a, axis=axis))
+    assert simdkern.argmin(a[::-3, 2]) == np.argmin(a[::-3, 2])
+    with pytest.raises(ValueError):
+        simdkern.argmin(np.array([]))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_zscore_matches_scipy(isa, dtype):
+    import scipy.stats
+    a = (np.random.default_rng(21).standard_normal((500, 9)) + 1e4).astype(dtype)
+    for axis in (0, 1):
+        for ddof in (0, 1):
+            np.testing.assert_allclose(simdkern.zscore(a, axis=axis, ddof=ddof),
+                                       scipy.stats.zscore(a.astype(np.float64), axis=axis, ddof=ddof),
+                                       rtol=1e-9 if dtype == np.float64 else 2e-3, atol=1e-9 if dtype == np.float64 else 2e-3)
+    b = a.astype(np.float64).copy()
+    b[4, 2] = np.nan
+    got, want = simdkern.zscore(b), scipy.stats.zscore(b)
+    assert np.all(np.isnan(got[:, 2])) and np.all(np.isnan(want[:, 2]))
+    np.testing.assert_allclose(np.delete(got, 2, axis=1), np.delete(want, 2, axis=1), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(simdkern.zscore(a[:, 0]), scipy.stats.zscore(a[:, 0].astype(np.float64)),
+                               rtol=1e-9 if dtype == np.float64 else 2e-3, atol=2e-3)
