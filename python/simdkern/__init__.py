@@ -56,6 +56,7 @@ for _t in ("f32", "f64"):
         "sk_dot_%s": [_P, _P, _S, _P],
         "sk_argmin_%s": [_P, _S, _S, _I, _P],
         "sk_argmax_%s": [_P, _S, _S, _I, _P],
+        "sk_mean_var_%s": [_P, _S, _S, _S, _I, _P, _P],
         "sk_col_mean_var_%s": [_S, _S, _P, _S, _S, _I, _P, _P],
         "sk_col_zscore_%s": [_S, _S, _P, _S, _P, _P, _D, _P, _S],
     }.items():
