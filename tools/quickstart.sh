@@ -21,5 +21,10 @@ echo "== distance matrices, nearest row, silhouette, RBF against scipy/scikit-le
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/peers_cdist.py ${QUICK:+--quick} \
   --json build/peers-cdist.json || echo "note: the distance benchmark reported a failure"
 echo
+echo "== statistics against numpy/scipy (installs the Python package: pip install .)"
+python3 -m pip install -q --disable-pip-version-check --force-reinstall --no-deps . >/dev/null 2>&1 &&
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/peers_stats.py ${QUICK:+--quick} ||
+  echo "note: the statistics benchmark reported a failure"
+echo
 echo "== hyperfine: whole-process ISA sweep (bench/hyperfine.sh)"
 bench/hyperfine.sh build
