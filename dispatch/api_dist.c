@@ -10,16 +10,6 @@
 #define SK_CAT_(a, b) a##b
 #define SK_CAT(a, b) SK_CAT_(a, b)
 
-/* rows x cols matrix at p with leading dimension ld: ld >= max(1, cols) always; p may be NULL
- * only when the matrix is empty; its byte size must fit size_t. */
-static sk_status sk_check_mat(size_t rows, size_t cols, const void *p, size_t ld, size_t esz) {
-  size_t bytes;
-  if (ld < (cols ? cols : 1)) return SK_EINVAL;
-  if (!p && rows && cols) return SK_EINVAL;
-  if (!sk_mul_ok(rows, ld, esz, &bytes)) return SK_EOVERFLOW;
-  return SK_OK;
-}
-
 /* Max |x| of a row for which the tile's dot product in T can neither overflow nor lose the
  * result to underflow (d < 2^20): f64 2^-400..2^400, f32 2^-40..2^40. */
 #define T double

@@ -4,14 +4,6 @@
 
 #include "internal.h"
 
-/* rows x cols row-major at x with leading dimension ld (>= max(1, cols) always) */
-static sk_status check_mat(size_t rows, size_t cols, const void *x, size_t ld, size_t esz) {
-  size_t bytes;
-  if (ld < (cols ? cols : 1) || (rows && cols && !x)) return SK_EINVAL;
-  if (!sk_mul_ok(rows, ld, esz, &bytes)) return SK_EOVERFLOW;
-  return SK_OK;
-}
-
 /* x of n elements at stride: NULL only when empty, stride >= 1, byte extent fits size_t. */
 static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, sk_nan_policy nan) {
   size_t bytes;
@@ -50,7 +42,7 @@ static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, s
 #define DEFINE_COL_STATS(T, S)                                                                 \
   sk_status sk_col_mean_var_##S(size_t rows, size_t cols, const T *x, size_t ldx, size_t ddof,    \
                                 sk_nan_policy nan, double *mean, double *var) {                   \
-    sk_status st = check_mat(rows, cols, x, ldx, sizeof(T));                                      \
+    sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                      \
     if (st != SK_OK) return st;                                                                   \
     if ((nan != SK_NAN_PROPAGATE && nan != SK_NAN_OMIT) || (cols && !mean && !var)) return SK_EINVAL; \
     if (!cols) return SK_OK;                                                                      \
@@ -79,8 +71,8 @@ static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, s
   sk_status sk_col_zscore_##S(size_t rows, size_t cols, const T *x, size_t ldx,                  \
                               const double *center, const double *scale, double min_scale,        \
                               T *out, size_t ldo) {                                               \
-    sk_status st = check_mat(rows, cols, x, ldx, sizeof(T));                                      \
-    if (st == SK_OK) st = check_mat(rows, cols, out, ldo, sizeof(T));                             \
+    sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                      \
+    if (st == SK_OK) st = sk_check_mat(rows, cols, out, ldo, sizeof(T));                             \
     if (st != SK_OK) return st;                                                                   \
     if (rows && cols && (!center || !scale)) return SK_EINVAL;                                    \
     size_t xb = sk_extent(rows, cols, ldx, sizeof(T));                                            \

@@ -37,6 +37,16 @@ static inline int sk_mul_ok(size_t a, size_t b, size_t c, size_t *out) {
 static inline size_t sk_extent(size_t rows, size_t cols, size_t ld, size_t esz) {
   return rows && cols ? ((rows - 1) * ld + cols) * esz : 0;
 }
+/* rows x cols matrix at p with leading dimension ld: ld >= max(1, cols) always; p may be NULL
+ * only when the matrix is empty; its byte size must fit size_t. */
+static inline sk_status sk_check_mat(size_t rows, size_t cols, const void *p, size_t ld, size_t esz) {
+  size_t bytes;
+  if (ld < (cols ? cols : 1)) return SK_EINVAL;
+  if (!p && rows && cols) return SK_EINVAL;
+  if (!sk_mul_ok(rows, ld, esz, &bytes)) return SK_EOVERFLOW;
+  return SK_OK;
+}
+
 /* Do [a, a + na) and [b, b + nb) overlap? */
 static inline int sk_overlap(const void *a, size_t na, const void *b, size_t nb) {
   const char *pa = a, *pb = b;
