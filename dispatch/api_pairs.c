@@ -81,13 +81,13 @@ sk_status sk_euclidean_f64(const double *a, const double *b, size_t n, double *o
     *out = sqrt(s);
     return SK_OK;
   }
-  double m = 0.0;
+  double m = 0.0; /* no difference is NaN here: s would have been NaN */
   for (size_t i = 0; i < n; i++) {
     double d = fabs(a[i] - b[i]);
-    if (d > m || d != d) m = d;
+    if (d > m) m = d;
   }
-  if (m == 0.0 || !isfinite(m)) { /* equal vectors, or the difference itself overflows */
-    *out = m == 0.0 ? 0.0 : (m != m ? m : INFINITY);
+  if (m == 0.0 || isinf(m)) { /* equal vectors, or the difference itself overflows */
+    *out = m;
     return SK_OK;
   }
   int e;

@@ -135,7 +135,7 @@ unsigned sk_detect_mask(void) {
 }
 
 static size_t sysconf_size(int name) {
-  long v = name >= 0 ? sysconf(name) : -1;
+  long v = sysconf(name);
   return v > 0 ? (size_t)v : 0;
 }
 
