@@ -152,7 +152,7 @@ SK_API sk_status sk_rbf_kernel_f32(size_t nx, size_t ny, size_t d, const float *
                                    const float *y, size_t ldy, double gamma, float *out,
                                    size_t ldo);
 
-/* ---- Selection and robust statistics (so far: argmin/argmax, mean/variance) ---------------- */
+/* ---- Selection and robust statistics --------------------------------------------------------- */
 /* 1-D inputs that may be a matrix column take a stride in elements (>= 1). */
 /* First index of the smallest / largest element. SK_NAN_PROPAGATE: the first NaN wins (numpy
  * argmin/argmax); SK_NAN_OMIT: NaN ignored (nanargmin). n == 0, or OMIT with every value NaN:
@@ -181,6 +181,51 @@ SK_API sk_status sk_col_zscore_f64(size_t rows, size_t cols, const double *x, si
 SK_API sk_status sk_col_zscore_f32(size_t rows, size_t cols, const float *x, size_t ldx,
                                    const double *center, const double *scale, double min_scale,
                                    float *out, size_t ldo);
+
+/* Order statistics by non-destructive selection (the input is never written or copied whole,
+ * except by the O(n log n) fallback that bounds the worst case). Results equal numpy's bit for
+ * bit: median = numpy median / nanmedian (the mean of the middle pair in the element type);
+ * quantiles = numpy quantile(method=...) / nanquantile with an array q, its quirks included (where
+ * linear interpolation meets an infinity numpy returns NaN, and so does this). +0 and -0 compare
+ * equal, so a zero result may carry either sign. PROPAGATE: any NaN gives NaN; OMIT: NaN ignored.
+ * No values: NaN. q outside [0, 1] or NaN: SK_EINVAL. */
+typedef enum { SK_QUANTILE_LINEAR = 0 /* numpy default */, SK_QUANTILE_LOWER, SK_QUANTILE_HIGHER,
+               SK_QUANTILE_NEAREST, SK_QUANTILE_MIDPOINT } sk_quantile_method;
+/* Extension: OR into the method to interpolate in the element type, which is numpy's result for a
+ * Python scalar q on float32 data (np.quantile(a32, 0.3)); without it f32 data interpolates in
+ * double, numpy's result for an array q. No effect on f64. */
+#define SK_QUANTILE_INPUT_PRECISION 0x100
+/* raw MAD = median(|x - median(x)|) (scipy.stats.median_abs_deviation, scale=1.0, the deviations
+ * computed in the element type); times SK_MAD_NORMAL_SCALE it estimates a normal sigma. An infinite
+ * median gives a NaN MAD (inf - inf), as in scipy. */
+#define SK_MAD_NORMAL_SCALE 1.482602218505602
+SK_API sk_status sk_median_f64(const double *x, size_t n, size_t stride, sk_nan_policy nan, double *out);
+SK_API sk_status sk_median_f32(const float *x, size_t n, size_t stride, sk_nan_policy nan, double *out);
+/* out[i] = quantile q[i]; several q share one sample and one pass */
+SK_API sk_status sk_quantile_f64(const double *x, size_t n, size_t stride, const double *q, size_t nq,
+                                 sk_quantile_method method, sk_nan_policy nan, double *out);
+SK_API sk_status sk_quantile_f32(const float *x, size_t n, size_t stride, const double *q, size_t nq,
+                                 sk_quantile_method method, sk_nan_policy nan, double *out);
+SK_API sk_status sk_median_mad_f64(const double *x, size_t n, size_t stride, sk_nan_policy nan,
+                                   double *median, double *mad);
+SK_API sk_status sk_median_mad_f32(const float *x, size_t n, size_t stride, sk_nan_policy nan,
+                                   double *median, double *mad);
+/* Per column of a row-major rows x cols matrix, read in row blocks (never a column at a time);
+ * quantiles: out[iq * cols + j]. */
+SK_API sk_status sk_col_median_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                   sk_nan_policy nan, double *out);
+SK_API sk_status sk_col_median_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                   sk_nan_policy nan, double *out);
+SK_API sk_status sk_col_median_mad_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                       sk_nan_policy nan, double *median, double *mad);
+SK_API sk_status sk_col_median_mad_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                       sk_nan_policy nan, double *median, double *mad);
+SK_API sk_status sk_col_quantile_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                     const double *q, size_t nq, sk_quantile_method method,
+                                     sk_nan_policy nan, double *out);
+SK_API sk_status sk_col_quantile_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                     const double *q, size_t nq, sk_quantile_method method,
+                                     sk_nan_policy nan, double *out);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,20 @@
 enum { SK_KIND_SQE = 0, SK_KIND_EUC = 1, SK_KIND_DOT = 2, SK_KIND_COS_SIM = 3, SK_KIND_COS_DIST = 4,
        SK_KIND_RBF = 5 };
 
+/* Selection bracket: a pass counts values against the pivots and appends those strictly between
+ * them to buf (while nbuf <= cap; buf holds cap + SK_SEL_SLACK slots, so an overflowing pass
+ * leaves nbuf > cap and the caller falls back). Counts accumulate across calls. */
+#define SK_SEL_SLACK 8
+#define SK_SEL_MAXB 8 /* brackets one pass can serve */
+typedef struct sk_bracket {
+  double lo, hi;
+  size_t lt_lo, le_lo, lt_hi, le_hi; /* #(v < lo), #(v <= lo), #(v < hi), #(v <= hi) */
+  double *buf;
+  size_t nbuf, cap;
+} sk_bracket;
+/* What a pass sees: the value itself, |x - center|, or |x - center| rounded to float (f32 MAD) */
+enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
+
 #define SK_MATRIX_KERNELS(T, S)                                                                  \
   /* y rows -> ceil(ny / nr_S) panels of d x nr_S, column-major, zero-padded */                  \
   void (*pack_##S)(const T *y, size_t ldy, size_t ny, size_t d, T *yp);                          \
@@ -47,6 +61,12 @@ typedef struct sk_kernels {
                           double *N, double *M, double *M2, unsigned char *nan);
   void (*col_moments_f64)(const double *x, size_t rows, size_t cols, size_t ldx, double *w,
                           double *N, double *M, double *M2, unsigned char *nan);
+  /* one streaming pass of selection over x[i * stride], i < n, against nb <= SK_SEL_MAXB brackets;
+   * *nan += the NaN values seen */
+  void (*sel_pass_f32)(const float *x, size_t n, size_t stride, int mode, double center,
+                       sk_bracket *b, size_t nb, size_t *nan);
+  void (*sel_pass_f64)(const double *x, size_t n, size_t stride, int mode, double center,
+                       sk_bracket *b, size_t nb, size_t *nan);
   SK_MATRIX_KERNELS(float, f32)
   SK_MATRIX_KERNELS(double, f64)
   size_t mr; /* x rows per register tile */

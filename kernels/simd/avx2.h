@@ -47,3 +47,16 @@ static inline vdm vd_isnan(vd a) { return _mm256_cmp_pd(a, a, _CMP_UNORD_Q); }
 static inline vdm vdm_or(vdm a, vdm b) { return _mm256_or_pd(a, b); }
 static inline int vdm_any(vdm m) { return _mm256_movemask_pd(m) != 0; }
 static inline vd vd_blend(vdm m, vd a, vd b) { return _mm256_blendv_pd(b, a, m); }
+/* selection: counters of lanes where a mask holds (a true lane is -1), closed compares */
+typedef __m256i vdc;
+static inline vdc vdc_zero(void) { return _mm256_setzero_si256(); }
+static inline vdc vdc_add(vdc c, vdm m) { return _mm256_sub_epi64(c, _mm256_castpd_si256(m)); }
+static inline size_t vdc_sum(vdc c) {
+  __m128i s = _mm_add_epi64(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
+  return (size_t)(_mm_cvtsi128_si64(s) + _mm_extract_epi64(s, 1));
+}
+static inline vdm vd_le(vd a, vd b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ); }
+static inline vdm vdm_andnot(vdm a, vdm b) { return _mm256_andnot_pd(a, b); }
+static inline unsigned vdm_bits(vdm m) { return (unsigned)_mm256_movemask_pd(m); }
+static inline vd vd_abs(vd a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
+static inline vd vd_round_f32(vd a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }

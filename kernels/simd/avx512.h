@@ -63,3 +63,18 @@ static inline vdm vd_isnan(vd a) { return _mm512_cmp_pd_mask(a, a, _CMP_UNORD_Q)
 static inline vdm vdm_or(vdm a, vdm b) { return (vdm)(a | b); }
 static inline int vdm_any(vdm m) { return m != 0; }
 static inline vd vd_blend(vdm m, vd a, vd b) { return _mm512_mask_blend_pd(m, b, a); }
+/* selection: counters of lanes where a mask holds, closed compares, lane compress */
+typedef __m512i vdc;
+static inline vdc vdc_zero(void) { return _mm512_setzero_si512(); }
+static inline vdc vdc_add(vdc c, vdm m) { return _mm512_mask_sub_epi64(c, m, c, _mm512_set1_epi64(-1)); }
+static inline size_t vdc_sum(vdc c) { return (size_t)_mm512_reduce_add_epi64(c); }
+static inline vdm vd_le(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
+static inline vdm vdm_andnot(vdm a, vdm b) { return (vdm)(~a & b); }
+static inline vd vd_abs(vd a) { return _mm512_abs_pd(a); }
+static inline vd vd_round_f32(vd a) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(a)); }
+/* register compress and a full store: dst needs SK_VD_N writable slots */
+#define SK_VD_HAVE_COMPRESS 1
+static inline size_t vd_compress(double *dst, vdm m, vd v) {
+  _mm512_storeu_pd(dst, _mm512_maskz_compress_pd(m, v));
+  return (size_t)__builtin_popcount(m);
+}

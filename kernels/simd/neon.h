@@ -44,3 +44,15 @@ static inline vdm vd_isnan(vd a) {
 static inline vdm vdm_or(vdm a, vdm b) { return vorrq_u64(a, b); }
 static inline int vdm_any(vdm m) { return vmaxvq_u32(vreinterpretq_u32_u64(m)) != 0; }
 static inline vd vd_blend(vdm m, vd a, vd b) { return vbslq_f64(m, a, b); }
+/* selection: counters of lanes where a mask holds (a true lane is all ones), closed compares */
+typedef uint64x2_t vdc;
+static inline vdc vdc_zero(void) { return vdupq_n_u64(0); }
+static inline vdc vdc_add(vdc c, vdm m) { return vsubq_u64(c, m); }
+static inline size_t vdc_sum(vdc c) { return (size_t)vaddvq_u64(c); }
+static inline vdm vd_le(vd a, vd b) { return vcleq_f64(a, b); }
+static inline vdm vdm_andnot(vdm a, vdm b) { return vbicq_u64(b, a); }
+static inline unsigned vdm_bits(vdm m) {
+  return (unsigned)(vgetq_lane_u64(m, 0) & 1) | (unsigned)(vgetq_lane_u64(m, 1) & 2);
+}
+static inline vd vd_abs(vd a) { return vabsq_f64(a); }
+static inline vd vd_round_f32(vd a) { return vcvt_f64_f32(vcvt_f32_f64(a)); }

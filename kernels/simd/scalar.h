@@ -51,3 +51,13 @@ static inline vdm vd_isnan(vd a) { return a != a; }
 static inline vdm vdm_or(vdm a, vdm b) { return a | b; }
 static inline int vdm_any(vdm m) { return m != 0; }
 static inline vd vd_blend(vdm m, vd a, vd b) { return m ? a : b; } /* m ? a : b per lane */
+/* selection: lane counters, closed compares */
+typedef size_t vdc;
+static inline vdc vdc_zero(void) { return 0; }
+static inline vdc vdc_add(vdc c, vdm m) { return c + (size_t)m; }
+static inline size_t vdc_sum(vdc c) { return c; }
+static inline vdm vd_le(vd a, vd b) { return a <= b; }
+static inline vdm vdm_andnot(vdm a, vdm b) { return (!a) & b; }
+static inline unsigned vdm_bits(vdm m) { return (unsigned)m; }
+static inline vd vd_abs(vd a) { return __builtin_fabs(a); }
+static inline vd vd_round_f32(vd a) { return (double)(float)a; }

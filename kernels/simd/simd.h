@@ -13,6 +13,9 @@
  * vd_any_lt/gt, vf_any_lt/gt: does any lane of a compare (ordered) below/above b
  * vdm (lane mask): vd_lt vd_gt vd_isnan vdm_or vdm_any vd_blend(m, a, b) = m ? a : b
  * vd_exp / vf_exp: SLEEF's u10 exp for this ISA (SK_SLEEF_EXPD/F name it in each layer)
+ * selection: vd_le, vdm_andnot(a, b) = !a & b, vdc (per-lane counters: vdc_zero, vdc_add(c, m)
+ *   adds 1 where m holds, vdc_sum), vd_abs, vd_round_f32 (to float precision and back),
+ *   vd_compress(dst, m, v): store the m lanes of v packed at dst (may write SK_VD_N slots), count
  * SK_MR x SK_NV: the register tile of the matrix kernels (rows x vectors of accumulators). */
 #ifndef SK_SIMD_H
 #define SK_SIMD_H
@@ -96,6 +99,20 @@ static inline vf vf_exp(vf v) {
   vf_storeu(b, v);
   for (int i = 0; i < SK_VF_N; i++) b[i] = expf(b[i]);
   return vf_loadu(b);
+}
+#endif
+
+#ifndef SK_VD_HAVE_COMPRESS
+/* Append the lanes where m holds; rare in selection, so a branch beats a permutation table. */
+static inline size_t vd_compress(double *dst, vdm m, vd v) {
+  unsigned bits = vdm_bits(m);
+  if (!bits) return 0;
+  double t[SK_VD_N];
+  size_t k = 0;
+  vd_storeu(t, v);
+  for (int i = 0; i < SK_VD_N; i++)
+    if (bits >> i & 1) dst[k++] = t[i];
+  return k;
 }
 #endif
 

@@ -44,3 +44,13 @@ static inline vdm vd_isnan(vd a) { return _mm_cmpunord_pd(a, a); }
 static inline vdm vdm_or(vdm a, vdm b) { return _mm_or_pd(a, b); }
 static inline int vdm_any(vdm m) { return _mm_movemask_pd(m) != 0; }
 static inline vd vd_blend(vdm m, vd a, vd b) { return _mm_blendv_pd(b, a, m); }
+/* selection: counters of lanes where a mask holds (a true lane is -1), closed compares */
+typedef __m128i vdc;
+static inline vdc vdc_zero(void) { return _mm_setzero_si128(); }
+static inline vdc vdc_add(vdc c, vdm m) { return _mm_sub_epi64(c, _mm_castpd_si128(m)); }
+static inline size_t vdc_sum(vdc c) { return (size_t)(_mm_cvtsi128_si64(c) + _mm_extract_epi64(c, 1)); }
+static inline vdm vd_le(vd a, vd b) { return _mm_cmple_pd(a, b); }
+static inline vdm vdm_andnot(vdm a, vdm b) { return _mm_andnot_pd(a, b); }
+static inline unsigned vdm_bits(vdm m) { return (unsigned)_mm_movemask_pd(m); }
+static inline vd vd_abs(vd a) { return _mm_andnot_pd(_mm_set1_pd(-0.0), a); }
+static inline vd vd_round_f32(vd a) { return _mm_cvtps_pd(_mm_cvtpd_ps(a)); }

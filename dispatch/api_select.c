@@ -1,0 +1,339 @@
+/* Public median / quantile / MAD entry points, 1-D and per column, on the selection driver.
+ * Results follow numpy bit for bit: median is the mean of the middle pair in the element type;
+ * quantiles use numpy's virtual index, its out-of-range index rule and its _lerp formula
+ * (a + d*t, or b - d*(1-t) when t >= 0.5, d = b - a in the element type). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "select.h"
+
+#define METHOD_MASK 0xff
+
+/* ---- which ranks, and the value from them ---- */
+typedef struct { size_t prev, next; double t; int lerp; } qidx;
+
+static qidx q_index(size_t m, double q, int method) {
+  double v0 = (double)(m - 1) * q, top = (double)(m - 1);
+  qidx r = {0, 0, 0, 0};
+  switch (method) {
+  case SK_QUANTILE_LOWER: r.prev = r.next = (size_t)floor(v0); return r;
+  case SK_QUANTILE_HIGHER: r.prev = r.next = (size_t)ceil(v0); return r;
+  case SK_QUANTILE_NEAREST: r.prev = r.next = (size_t)nearbyint(v0); return r; /* half to even */
+  default: break;
+  }
+  double v = method == SK_QUANTILE_MIDPOINT ? 0.5 * (floor(v0) + ceil(v0)) : v0;
+  r.lerp = 1;
+  if (v >= top) { /* numpy takes the last element for both, with gamma = v - (-1) */
+    r.prev = r.next = m - 1;
+    r.t = v + 1;
+  } else {
+    r.prev = (size_t)floor(v), r.next = r.prev + 1;
+    r.t = v - floor(v);
+  }
+  if (method == SK_QUANTILE_MIDPOINT) r.t = fmod(v, 1.0) == 0 ? 0 : 0.5;
+  return r;
+}
+
+/* numpy's _lerp: in double (f64 data, or f32 data with an array q) or in float (f32_lerp) */
+static double lerp(double a, double b, double t, int f32, int f32_lerp) {
+  if (f32 && f32_lerp) {
+    float fa = (float)a, fb = (float)b, d = fb - fa, r = fa + d * (float)t;
+    if (t >= 0.5) r = fb - d * (float)(1.0 - t);
+    return r;
+  }
+  double d = f32 ? (double)((float)b - (float)a) : b - a, r = a + d * t;
+  if (t >= 0.5) r = b - d * (1 - t);
+  return r;
+}
+
+static double mid_mean(double a, double b, int f32) { /* numpy's mean of the middle pair */
+  return f32 ? (double)(((float)a + (float)b) / 2.0f) : (a + b) / 2.0;
+}
+
+typedef struct { const double *q; size_t nq; int method; } qspec;
+
+static size_t sort_unique(size_t *r, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    size_t v = r[i], j = i;
+    for (; j > 0 && r[j - 1] > v; j--) r[j] = r[j - 1];
+    r[j] = v;
+  }
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!u || r[u - 1] != r[i]) r[u++] = r[i];
+  return u;
+}
+
+static size_t quantile_ranks(size_t m, const void *ctx, size_t *r, size_t max) {
+  const qspec *s = ctx;
+  size_t n = 0;
+  for (size_t i = 0; i < s->nq && n + 2 <= max; i++) {
+    qidx x = q_index(m, s->q[i], s->method);
+    r[n++] = x.prev;
+    if (x.next != x.prev) r[n++] = x.next;
+  }
+  return sort_unique(r, n);
+}
+static size_t median_ranks(size_t m, const void *ctx, size_t *r, size_t max) {
+  (void)ctx, (void)max;
+  r[0] = (m - 1) / 2, r[1] = m / 2;
+  return r[0] == r[1] ? 1 : 2;
+}
+
+static double value_at(const size_t *r, const double *v, size_t nr, size_t rank) {
+  size_t lo = 0, hi = nr;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (r[mid] <= rank) lo = mid; else hi = mid;
+  }
+  return v[lo];
+}
+
+/* ---- one source: median or quantiles ---- */
+typedef struct {
+  sk_sel_job job;
+  size_t *r;
+  double *v;
+} sel_state;
+
+static sk_status state_init(sel_state *s, const sk_sel_src *src, sk_rank_fn fn, const void *ctx,
+                            size_t maxr) {
+  memset(s, 0, sizeof *s);
+  s->job.src = *src, s->job.ranks = fn, s->job.ctx = ctx, s->job.maxr = maxr;
+  s->r = malloc((maxr ? maxr : 1) * sizeof *s->r);
+  s->v = malloc((maxr ? maxr : 1) * sizeof *s->v);
+  return s->r && s->v ? SK_OK : SK_ENOMEM;
+}
+static void state_free(sel_state *s) {
+  sk_sel_free(&s->job);
+  free(s->r), free(s->v);
+}
+
+/* After the pass: m, the resolved ranks, or NaN results when propagating a NaN or m == 0. */
+static sk_status finish_median(sel_state *s, sk_nan_policy nan, double *out) {
+  size_t nr, m = s->job.src.n - s->job.nan;
+  if (!m || (nan == SK_NAN_PROPAGATE && s->job.nan)) { *out = NAN; return SK_OK; }
+  sk_status st = sk_sel_resolve(&s->job, s->r, s->v, &nr);
+  if (st != SK_OK) return st;
+  *out = nr == 1 ? s->v[0] : mid_mean(s->v[0], s->v[1], s->job.src.f32);
+  return SK_OK;
+}
+static sk_status finish_quantile(sel_state *s, const qspec *q, sk_nan_policy nan, int f32_lerp,
+                                 double *out, size_t ostride) {
+  size_t nr, m = s->job.src.n - s->job.nan;
+  if (!m || (nan == SK_NAN_PROPAGATE && s->job.nan)) {
+    for (size_t i = 0; i < q->nq; i++) out[i * ostride] = NAN;
+    return SK_OK;
+  }
+  sk_status st = sk_sel_resolve(&s->job, s->r, s->v, &nr);
+  if (st != SK_OK) return st;
+  for (size_t i = 0; i < q->nq; i++) {
+    qidx x = q_index(m, q->q[i], q->method);
+    double a = value_at(s->r, s->v, nr, x.prev);
+    out[i * ostride] = x.lerp ? lerp(a, value_at(s->r, s->v, nr, x.next), x.t, s->job.src.f32, f32_lerp) : a;
+  }
+  return SK_OK;
+}
+
+/* ---- argument checks ---- */
+static size_t vec_bytes(size_t n, size_t stride, size_t esz) {
+  return n ? ((n - 1) * stride + 1) * esz : 0;
+}
+static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, sk_nan_policy nan) {
+  size_t bytes;
+  if (stride == 0 || (n && !x) || (nan != SK_NAN_PROPAGATE && nan != SK_NAN_OMIT)) return SK_EINVAL;
+  if (!sk_mul_ok(n, stride, esz, &bytes)) return SK_EOVERFLOW;
+  return SK_OK;
+}
+static sk_status check_q(const double *q, size_t nq, int method) {
+  int m = method & METHOD_MASK;
+  if ((method & ~(METHOD_MASK | SK_QUANTILE_INPUT_PRECISION)) || m < SK_QUANTILE_LINEAR ||
+      m > SK_QUANTILE_MIDPOINT || (nq && !q))
+    return SK_EINVAL;
+  size_t b;
+  if (!sk_mul_ok(nq, 2, sizeof(size_t), &b)) return SK_EOVERFLOW;
+  for (size_t i = 0; i < nq; i++)
+    if (!(q[i] >= 0 && q[i] <= 1)) return SK_EINVAL;
+  return SK_OK;
+}
+
+/* ---- 1-D ---- */
+static sk_status median_1d(const void *x, int f32, size_t n, size_t stride, sk_nan_policy nan,
+                           double *med, double *mad) {
+  size_t esz = f32 ? 4 : 8;
+  sk_status st = check_vec(x, n, stride, esz, nan);
+  if (st != SK_OK) return st;
+  if (!med || (mad && mad == med)) return SK_EINVAL;
+  sel_state s;
+  sk_sel_src src = {.x = x, .f32 = f32, .n = n, .stride = stride, .mode = SK_SEL_RAW};
+  if ((st = state_init(&s, &src, median_ranks, NULL, 2)) == SK_OK &&
+      (st = sk_sel_plan(&s.job)) == SK_OK) {
+    sk_sel_pass(&s.job, 0, n);
+    st = finish_median(&s, nan, med);
+  }
+  size_t nan1 = s.job.nan;
+  state_free(&s);
+  if (st != SK_OK || !mad) return st;
+  if (isnan(*med)) { *mad = NAN; return SK_OK; }
+  /* MAD: the median of |x - med|, computed in the element type like scipy; a NaN deviation
+   * (an infinite median) makes it NaN, as numpy's median would */
+  src.mode = f32 ? SK_SEL_ABSDEV_F32 : SK_SEL_ABSDEV, src.center = *med;
+  if ((st = state_init(&s, &src, median_ranks, NULL, 2)) == SK_OK &&
+      (st = sk_sel_plan(&s.job)) == SK_OK) {
+    sk_sel_pass(&s.job, 0, n);
+    st = s.job.nan > nan1 ? (*mad = NAN, SK_OK) : finish_median(&s, SK_NAN_OMIT, mad);
+  }
+  state_free(&s);
+  return st;
+}
+
+static sk_status quantile_1d(const void *x, int f32, size_t n, size_t stride, const double *q,
+                             size_t nq, int method, sk_nan_policy nan, double *out) {
+  size_t esz = f32 ? 4 : 8;
+  sk_status st = check_vec(x, n, stride, esz, nan);
+  if (st == SK_OK) st = check_q(q, nq, method);
+  if (st != SK_OK) return st;
+  if (nq && !out) return SK_EINVAL;
+  if (sk_overlap(out, nq * sizeof(double), x, vec_bytes(n, stride, esz)) ||
+      sk_overlap(out, nq * sizeof(double), q, nq * sizeof(double)))
+    return SK_EINVAL;
+  if (!nq) return SK_OK;
+  qspec qs = {q, nq, method & METHOD_MASK};
+  sel_state s;
+  sk_sel_src src = {.x = x, .f32 = f32, .n = n, .stride = stride, .mode = SK_SEL_RAW};
+  if ((st = state_init(&s, &src, quantile_ranks, &qs, 2 * nq)) == SK_OK &&
+      (st = sk_sel_plan(&s.job)) == SK_OK) {
+    sk_sel_pass(&s.job, 0, n);
+    st = finish_quantile(&s, &qs, nan, !!(method & SK_QUANTILE_INPUT_PRECISION), out, 1);
+  }
+  state_free(&s);
+  return st;
+}
+
+/* ---- per column: every column's job planned, one blocked pass in row order, then resolved ---- */
+typedef struct {
+  size_t rows, cols, ldx, esz;
+  int f32;
+  const void *x;
+} colmat;
+
+/* Row blocks small enough to stay in L2 while each column's run of the block is read. */
+static void col_pass(const colmat *c, sel_state *s) {
+  size_t rb = (256 * 1024) / (c->ldx * c->esz + 1);
+  if (rb < 64) rb = 64;
+  for (size_t r0 = 0; r0 < c->rows; r0 += rb) {
+    size_t cnt = c->rows - r0 < rb ? c->rows - r0 : rb;
+    for (size_t j = 0; j < c->cols; j++) sk_sel_pass(&s[j].job, r0, cnt);
+  }
+}
+
+static sk_status col_setup(const colmat *c, sel_state *s, sk_rank_fn fn, const void *ctx,
+                           size_t maxr, int mode, const double *center) {
+  sk_status st = SK_OK;
+  for (size_t j = 0; j < c->cols && st == SK_OK; j++) {
+    sk_sel_src src = {.x = (const char *)c->x + j * c->esz, .f32 = c->f32, .n = c->rows,
+                      .stride = c->ldx, .mode = mode, .center = center ? center[j] : 0};
+    if ((st = state_init(&s[j], &src, fn, ctx, maxr)) == SK_OK) st = sk_sel_plan(&s[j].job);
+  }
+  return st;
+}
+
+static sk_status col_check(const colmat *c, sk_nan_policy nan) {
+  sk_status st = sk_check_mat(c->rows, c->cols, c->x, c->ldx, c->esz);
+  if (st != SK_OK) return st;
+  return nan != SK_NAN_PROPAGATE && nan != SK_NAN_OMIT ? SK_EINVAL : SK_OK;
+}
+
+static sk_status col_median(const colmat *c, sk_nan_policy nan, double *med, double *mad) {
+  sk_status st = col_check(c, nan);
+  if (st != SK_OK) return st;
+  size_t xb = sk_extent(c->rows, c->cols, c->ldx, c->esz), ob = c->cols * sizeof(double);
+  if (c->cols && (!med || sk_overlap(med, ob, c->x, xb) || (mad && (sk_overlap(mad, ob, c->x, xb) ||
+                                                                   sk_overlap(mad, ob, med, ob)))))
+    return SK_EINVAL;
+  if (!c->cols) return SK_OK;
+  sel_state *s = calloc(c->cols, sizeof *s);
+  size_t *nan1 = malloc(c->cols * sizeof *nan1);
+  if (!s || !nan1) { free(s), free(nan1); return SK_ENOMEM; }
+  st = col_setup(c, s, median_ranks, NULL, 2, SK_SEL_RAW, NULL);
+  if (st == SK_OK) col_pass(c, s);
+  for (size_t j = 0; j < c->cols; j++) {
+    if (st == SK_OK) st = finish_median(&s[j], nan, &med[j]);
+    nan1[j] = s[j].job.nan;
+    state_free(&s[j]);
+  }
+  if (st == SK_OK && mad) {
+    memset(s, 0, c->cols * sizeof *s);
+    st = col_setup(c, s, median_ranks, NULL, 2, c->f32 ? SK_SEL_ABSDEV_F32 : SK_SEL_ABSDEV, med);
+    if (st == SK_OK) col_pass(c, s);
+    for (size_t j = 0; j < c->cols; j++) {
+      if (st == SK_OK) {
+        if (isnan(med[j]) || s[j].job.nan > nan1[j]) mad[j] = NAN;
+        else st = finish_median(&s[j], SK_NAN_OMIT, &mad[j]);
+      }
+      state_free(&s[j]);
+    }
+  }
+  free(s), free(nan1);
+  return st;
+}
+
+static sk_status col_quantile(const colmat *c, const double *q, size_t nq, int method,
+                              sk_nan_policy nan, double *out) {
+  sk_status st = col_check(c, nan);
+  if (st == SK_OK) st = check_q(q, nq, method);
+  if (st != SK_OK) return st;
+  size_t ob;
+  if (!sk_mul_ok(nq, c->cols, sizeof(double), &ob)) return SK_EOVERFLOW;
+  if (ob && (!out || sk_overlap(out, ob, c->x, sk_extent(c->rows, c->cols, c->ldx, c->esz)) ||
+             sk_overlap(out, ob, q, nq * sizeof(double))))
+    return SK_EINVAL;
+  if (!ob) return SK_OK;
+  qspec qs = {q, nq, method & METHOD_MASK};
+  sel_state *s = calloc(c->cols, sizeof *s);
+  if (!s) return SK_ENOMEM;
+  st = col_setup(c, s, quantile_ranks, &qs, 2 * nq, SK_SEL_RAW, NULL);
+  if (st == SK_OK) col_pass(c, s);
+  for (size_t j = 0; j < c->cols; j++) {
+    if (st == SK_OK)
+      st = finish_quantile(&s[j], &qs, nan, !!(method & SK_QUANTILE_INPUT_PRECISION), out + j, c->cols);
+    state_free(&s[j]);
+  }
+  free(s);
+  return st;
+}
+
+#define DEFINE_SELECT(T, S, F32)                                                                  \
+  sk_status sk_median_##S(const T *x, size_t n, size_t stride, sk_nan_policy nan, double *out) {  \
+    return median_1d(x, F32, n, stride, nan, out, NULL);                                          \
+  }                                                                                               \
+  sk_status sk_median_mad_##S(const T *x, size_t n, size_t stride, sk_nan_policy nan,             \
+                              double *median, double *mad) {                                      \
+    if (!mad) return SK_EINVAL;                                                                   \
+    return median_1d(x, F32, n, stride, nan, median, mad);                                        \
+  }                                                                                               \
+  sk_status sk_quantile_##S(const T *x, size_t n, size_t stride, const double *q, size_t nq,      \
+                            sk_quantile_method method, sk_nan_policy nan, double *out) {          \
+    return quantile_1d(x, F32, n, stride, q, nq, (int)method, nan, out);                          \
+  }                                                                                               \
+  sk_status sk_col_median_##S(size_t rows, size_t cols, const T *x, size_t ldx,                   \
+                              sk_nan_policy nan, double *out) {                                   \
+    colmat c = {rows, cols, ldx, sizeof(T), F32, x};                                              \
+    return col_median(&c, nan, out, NULL);                                                        \
+  }                                                                                               \
+  sk_status sk_col_median_mad_##S(size_t rows, size_t cols, const T *x, size_t ldx,               \
+                                  sk_nan_policy nan, double *median, double *mad) {               \
+    colmat c = {rows, cols, ldx, sizeof(T), F32, x};                                              \
+    if (cols && !mad) return SK_EINVAL;                                                           \
+    return col_median(&c, nan, median, mad);                                                      \
+  }                                                                                               \
+  sk_status sk_col_quantile_##S(size_t rows, size_t cols, const T *x, size_t ldx,                 \
+                                const double *q, size_t nq, sk_quantile_method method,            \
+                                sk_nan_policy nan, double *out) {                                 \
+    colmat c = {rows, cols, ldx, sizeof(T), F32, x};                                              \
+    return col_quantile(&c, q, nq, (int)method, nan, out);                                        \
+  }
+
+DEFINE_SELECT(float, f32, 1)
+DEFINE_SELECT(double, f64, 0)

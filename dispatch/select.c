@@ -1,0 +1,301 @@
+/* Selection driver (baseline C): sampling, bracket planning, resolution, recursion and the sort
+ * fallback. The streaming pass itself is the active ISA's sel_pass kernel. */
+#include "select.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SMALL 128      /* at or below: copy and sort */
+#define MAX_DEPTH 8    /* recursion into bracket buffers; beyond it, sort */
+
+/* ---- sorting NaN-free doubles: introsort (quicksort, heapsort past the depth limit) ---- */
+static void sift(double *a, size_t i, size_t n) {
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n) return;
+    if (c + 1 < n && a[c + 1] > a[c]) c++;
+    if (!(a[c] > a[i])) return;
+    double t = a[i]; a[i] = a[c]; a[c] = t;
+    i = c;
+  }
+}
+static void heapsort_d(double *a, size_t n) {
+  for (size_t i = n / 2; i-- > 0;) sift(a, i, n);
+  for (size_t e = n; e-- > 1;) {
+    double t = a[0]; a[0] = a[e]; a[e] = t;
+    sift(a, 0, e);
+  }
+}
+static void introsort(double *a, size_t n, int depth) {
+  while (n > 16) {
+    if (depth-- == 0) { heapsort_d(a, n); return; }
+    double x = a[0], y = a[n / 2], z = a[n - 1]; /* median of three as the pivot */
+    double p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+    size_t i = 0, j = n - 1;
+    for (;;) { /* Hoare partition: stops on equal keys, so duplicates split evenly */
+      while (a[i] < p) i++;
+      while (a[j] > p) j--;
+      if (i >= j) break;
+      double t = a[i]; a[i] = a[j]; a[j] = t;
+      i++, j--;
+    }
+    introsort(a + j + 1, n - j - 1, depth); /* recurse right, loop left */
+    n = j + 1;
+  }
+  for (size_t i = 1; i < n; i++) { /* insertion sort */
+    double v = a[i];
+    size_t j = i;
+    for (; j > 0 && a[j - 1] > v; j--) a[j] = a[j - 1];
+    a[j] = v;
+  }
+}
+static void sort_d(double *a, size_t n) {
+  int d = 0;
+  for (size_t m = n; m > 1; m >>= 1) d += 2;
+  introsort(a, n, d);
+}
+
+/* ---- reading the source ---- */
+static double src_val(const sk_sel_src *s, size_t i) {
+  double v = s->f32 ? (double)((const float *)s->x)[i * s->stride] : ((const double *)s->x)[i * s->stride];
+  if (s->mode == SK_SEL_RAW) return v;
+  v = fabs(v - s->center);
+  return s->mode == SK_SEL_ABSDEV_F32 ? (double)(float)v : v;
+}
+
+typedef struct { const size_t *r; size_t nr; } fixed_ranks;
+static size_t fixed_fn(size_t m, const void *ctx, size_t *ranks, size_t max) {
+  const fixed_ranks *f = ctx;
+  (void)m;
+  size_t n = f->nr < max ? f->nr : max;
+  memcpy(ranks, f->r, n * sizeof *ranks);
+  return n;
+}
+
+static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, double *vals, int depth);
+
+void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt) {
+  const sk_kernels *k = SK_K;
+  const sk_sel_src *s = &job->src;
+  for (size_t g = 0; g < job->nb; g += SK_SEL_MAXB) {
+    size_t nan = 0, nb = job->nb - g < SK_SEL_MAXB ? job->nb - g : SK_SEL_MAXB;
+    if (s->f32)
+      k->sel_pass_f32((const float *)s->x + i0 * s->stride, cnt, s->stride, s->mode, s->center,
+                      job->b + g, nb, &nan);
+    else
+      k->sel_pass_f64((const double *)s->x + i0 * s->stride, cnt, s->stride, s->mode, s->center,
+                      job->b + g, nb, &nan);
+    if (g == 0) job->nan += nan;
+  }
+}
+
+/* xorshift64*: a fixed seed, so the same input always takes the same path (and time) */
+static inline uint64_t rnd(uint64_t *st) {
+  *st ^= *st >> 12, *st ^= *st << 25, *st ^= *st >> 27;
+  return *st * 0x2545F4914F6CDD1DULL;
+}
+
+sk_status sk_sel_plan(sk_sel_job *job) {
+  const sk_sel_src *s = &job->src;
+  size_t n = s->n;
+  job->nb = 0, job->nan = 0, job->mem = NULL;
+  size_t *rk = NULL;
+  double *smp = NULL;
+  sk_status st = SK_ENOMEM;
+  size_t cap_total = 0;
+  if (n <= SMALL) goto whole;
+  {
+    size_t ns = (size_t)(1.5 * pow((double)n, 0.58));
+    if (ns < 64) ns = 64;
+    if (ns > n / 4) ns = n / 4;
+    smp = malloc(ns * sizeof *smp);
+    rk = malloc((job->maxr + 2 * SK_SEL_JOBB) * sizeof *rk);
+    if (!smp || !rk) goto out;
+    uint64_t seed = 0x9E3779B97F4A7C15ULL ^ n;
+    size_t sv = 0;
+    for (size_t i = 0; i < ns; i++) {
+      double v = src_val(s, (size_t)(rnd(&seed) % n));
+      if (v == v) smp[sv++] = v;
+    }
+    size_t m_est = (size_t)((double)n * (double)sv / (double)ns + 0.5);
+    size_t nr = sv && m_est ? job->ranks(m_est, job->ctx, rk, job->maxr) : 0;
+    if (!nr) goto whole_free; /* nothing sampled to bracket with */
+    /* sample positions bracketing each rank, grouped so at most SK_SEL_JOBB brackets remain */
+    size_t per = (nr + SK_SEL_JOBB - 1) / SK_SEL_JOBB, nbk = 0;
+    long *pos = (long *)(rk + job->maxr); /* 2 per bracket, after the rank list */
+    for (size_t i = 0; i < nr; i += per) {
+      size_t last = i + per - 1 < nr ? i + per - 1 : nr - 1;
+      double p0 = ((double)rk[i] + 0.5) / (double)m_est, p1 = ((double)rk[last] + 0.5) / (double)m_est;
+      double d0 = 3.0 * sqrt((double)sv * p0 * (1 - p0)) + 3, d1 = 3.0 * sqrt((double)sv * p1 * (1 - p1)) + 3;
+      pos[2 * nbk] = (long)floor(p0 * (double)sv - 0.5 - d0);
+      pos[2 * nbk + 1] = (long)ceil(p1 * (double)sv - 0.5 + d1);
+      nbk++;
+    }
+    /* the sample's order statistics at those positions, by the same method */
+    size_t *sr = malloc(2 * nbk * sizeof *sr), nsr = 0;
+    double *sval = malloc(2 * nbk * sizeof *sval);
+    if (!sr || !sval) { free(sr); free(sval); goto out; }
+    for (size_t i = 0; i < 2 * nbk; i++) { /* positions are ascending per side; merge both */
+      long p = pos[i];
+      if (p >= 0 && p < (long)sv) sr[nsr++] = (size_t)p;
+    }
+    /* sort (tiny) and dedupe the wanted sample ranks */
+    for (size_t i = 1; i < nsr; i++) {
+      size_t v = sr[i], j = i;
+      for (; j > 0 && sr[j - 1] > v; j--) sr[j] = sr[j - 1];
+      sr[j] = v;
+    }
+    size_t u = 0;
+    for (size_t i = 0; i < nsr; i++)
+      if (!u || sr[u - 1] != sr[i]) sr[u++] = sr[i];
+    nsr = u;
+    st = select_buf(smp, sv, sr, nsr, sval, 0);
+    if (st != SK_OK) { free(sr); free(sval); goto out; }
+    for (size_t i = 0; i < nbk; i++) {
+      double pv[2];
+      for (int e = 0; e < 2; e++) {
+        long p = pos[2 * i + e];
+        if (p < 0) pv[e] = -INFINITY;
+        else if (p >= (long)sv) pv[e] = INFINITY;
+        else {
+          size_t lo = 0, hi = nsr; /* find p in sr */
+          while (hi - lo > 1) { size_t mid = (lo + hi) / 2; if (sr[mid] <= (size_t)p) lo = mid; else hi = mid; }
+          pv[e] = sval[lo];
+        }
+      }
+      double frac = (double)(pos[2 * i + 1] - pos[2 * i]) / (double)sv;
+      size_t cap = (size_t)(1.5 * frac * (double)n) + 64;
+      if (cap > n) cap = n;
+      if (job->nb && pv[0] < job->b[job->nb - 1].hi) { /* overlaps the previous: widen it */
+        sk_bracket *pb = &job->b[job->nb - 1];
+        if (pv[1] > pb->hi) pb->hi = pv[1];
+        cap_total -= pb->cap;
+        pb->cap = pb->cap + cap > n ? n : pb->cap + cap;
+        cap_total += pb->cap;
+        continue;
+      }
+      job->b[job->nb++] = (sk_bracket){.lo = pv[0], .hi = pv[1], .cap = cap};
+      cap_total += cap;
+    }
+    free(sr);
+    free(sval);
+    goto alloc;
+  }
+whole_free:
+  free(smp), smp = NULL;
+whole: /* one bracket holding every finite value (capped when the sample saw only NaN) */
+  job->b[0] = (sk_bracket){.lo = -INFINITY, .hi = INFINITY, .cap = n <= SMALL ? n : 64};
+  job->nb = 1;
+  cap_total = job->b[0].cap;
+alloc:
+  job->mem = malloc((cap_total + job->nb * SK_SEL_SLACK) * sizeof(double));
+  if (!job->mem) { job->nb = 0; goto out; }
+  {
+    double *p = job->mem;
+    for (size_t i = 0; i < job->nb; i++) {
+      job->b[i].buf = p;
+      p += job->b[i].cap + SK_SEL_SLACK;
+    }
+  }
+  st = SK_OK;
+out:
+  free(smp);
+  free(rk);
+  return st;
+}
+
+void sk_sel_free(sk_sel_job *job) {
+  free(job->mem);
+  job->mem = NULL;
+}
+
+/* Copy the non-NaN values of the source and sort them: the guaranteed path. */
+static sk_status fallback(const sk_sel_src *s, const size_t *r, size_t nr, double *vals) {
+  double *a = malloc((s->n ? s->n : 1) * sizeof *a);
+  if (!a) return SK_ENOMEM;
+  size_t m = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    double v = src_val(s, i);
+    if (v == v) a[m++] = v;
+  }
+  sort_d(a, m);
+  for (size_t i = 0; i < nr; i++) vals[i] = a[r[i]];
+  free(a);
+  return SK_OK;
+}
+
+static sk_status resolve_depth(sk_sel_job *job, size_t *r, double *vals, size_t *nr, int depth) {
+  size_t m = job->src.n - job->nan;
+  *nr = m ? job->ranks(m, job->ctx, r, job->maxr) : 0;
+  size_t i = 0;
+  for (size_t bi = 0; bi < job->nb && i < *nr; bi++) {
+    sk_bracket *b = &job->b[bi];
+    size_t nin = b->lt_hi > b->le_lo ? b->lt_hi - b->le_lo : 0;
+    int buf_ok = b->nbuf == nin && nin <= b->cap;
+    /* ranks below this bracket were missed by the sample */
+    if (r[i] < b->lt_lo) return fallback(&job->src, r, *nr, vals);
+    size_t first = i, nbuf_ranks = 0;
+    for (; i < *nr && r[i] < b->le_hi; i++) {
+      if (r[i] < b->le_lo) vals[i] = b->lo;
+      else if (r[i] >= b->lt_hi) vals[i] = b->hi;
+      else nbuf_ranks++;
+    }
+    if (!nbuf_ranks) continue;
+    if (!buf_ok) return fallback(&job->src, r, *nr, vals);
+    size_t *lr = malloc(nbuf_ranks * sizeof *lr);
+    double *lv = malloc(nbuf_ranks * sizeof *lv);
+    if (!lr || !lv) { free(lr); free(lv); return SK_ENOMEM; }
+    size_t u = 0;
+    for (size_t j = first; j < i; j++)
+      if (r[j] >= b->le_lo && r[j] < b->lt_hi) lr[u++] = r[j] - b->le_lo;
+    sk_status st = nin * 2 > job->src.n ? (sort_d(b->buf, nin), SK_OK)
+                                        : select_buf(b->buf, nin, lr, u, lv, depth + 1);
+    if (nin * 2 > job->src.n)
+      for (size_t j = 0; j < u; j++) lv[j] = b->buf[lr[j]];
+    u = 0;
+    for (size_t j = first; j < i; j++)
+      if (r[j] >= b->le_lo && r[j] < b->lt_hi) vals[j] = lv[u++];
+    free(lr);
+    free(lv);
+    if (st != SK_OK) return st;
+  }
+  if (i < *nr) return fallback(&job->src, r, *nr, vals); /* ranks above every bracket */
+  return SK_OK;
+}
+
+sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
+  return resolve_depth(job, r, vals, nr, 0);
+}
+
+sk_status sk_sel_run(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
+  sk_status st = sk_sel_plan(job);
+  if (st != SK_OK) return st;
+  sk_sel_pass(job, 0, job->src.n);
+  st = sk_sel_resolve(job, r, vals, nr);
+  sk_sel_free(job);
+  return st;
+}
+
+/* Order statistics of a buffer we own (no NaN): small ones are sorted, others recurse. */
+static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, double *vals, int depth) {
+  if (n <= SMALL || depth >= MAX_DEPTH) {
+    sort_d(a, n);
+    for (size_t i = 0; i < nr; i++) vals[i] = a[r[i]];
+    return SK_OK;
+  }
+  fixed_ranks f = {r, nr};
+  sk_sel_job job = {.src = {.x = a, .f32 = 0, .n = n, .stride = 1, .mode = SK_SEL_RAW},
+                    .ranks = fixed_fn, .ctx = &f, .maxr = nr};
+  size_t *rr = malloc((nr ? nr : 1) * sizeof *rr), got;
+  if (!rr) return SK_ENOMEM;
+  sk_status st = sk_sel_plan(&job);
+  if (st == SK_OK) {
+    sk_sel_pass(&job, 0, n);
+    st = resolve_depth(&job, rr, vals, &got, depth);
+  }
+  sk_sel_free(&job);
+  free(rr);
+  return st;
+}

@@ -1,0 +1,49 @@
+/* Non-destructive selection (order statistics) on top of the per-ISA bracket pass.
+ * Plan: sample the source, bracket each wanted rank between two sample values; one streaming pass
+ * counts values below/at the pivots and copies the few strictly inside into small buffers; resolve:
+ * each rank is a pivot or lies in a buffer, where the same method recurses (the buffer is ours).
+ * A rank the sample missed falls back to copying the non-NaN values and sorting them: the worst
+ * case stays O(n log n), and the input is never written. */
+#ifndef SK_SELECT_H
+#define SK_SELECT_H
+#include "internal.h"
+
+/* The values the ranks are taken from: x[i * stride] (float or double), seen through mode. */
+typedef struct {
+  const void *x;
+  int f32;
+  size_t n, stride;
+  int mode; /* SK_SEL_RAW / SK_SEL_ABSDEV / SK_SEL_ABSDEV_F32 */
+  double center;
+} sk_sel_src;
+
+/* Which order statistics are wanted once the count m >= 1 of non-NaN values is known: writes at
+ * most max ascending ranks (< m) and returns how many. */
+typedef size_t (*sk_rank_fn)(size_t m, const void *ctx, size_t *ranks, size_t max);
+
+#define SK_SEL_JOBB 64
+/* Rank planning and resolution for one source (a 1-D input or one matrix column). */
+typedef struct {
+  sk_sel_src src;
+  sk_rank_fn ranks;
+  const void *ctx;
+  size_t maxr;          /* the most ranks ranks() can return */
+  sk_bracket b[SK_SEL_JOBB];
+  size_t nb;            /* brackets planned; a pass serves SK_SEL_MAXB of them at a time */
+  size_t nan;           /* NaN values the pass saw */
+  double *mem;          /* bracket buffers */
+} sk_sel_job;
+
+/* Plans brackets for job (src, ranks, ctx, maxr set by the caller); more than SK_SEL_JOBB wanted
+ * brackets are merged into SK_SEL_JOBB wider ones. */
+sk_status sk_sel_plan(sk_sel_job *job);
+/* The pass over source elements [i0, i0 + cnt), every planned bracket; counts accumulate. */
+void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt);
+/* After the pass(es): m = src.n - nan non-NaN values; vals[i] = the value of rank r[i] for the
+ * r = ranks(m) (returns their count through *nr; 0 when m == 0). */
+sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr);
+void sk_sel_free(sk_sel_job *job);
+/* plan + pass + resolve for a 1-D source. */
+sk_status sk_sel_run(sk_sel_job *job, size_t *r, double *vals, size_t *nr);
+
+#endif

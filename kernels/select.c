@@ -1,0 +1,104 @@
+/* The streaming pass of selection (compiled once per ISA): each value is compared with every
+ * bracket's two pivots, counted below/at each, and appended to the bracket's buffer when strictly
+ * between them. Values equal to a pivot are only counted, so long runs of duplicates (all-equal or
+ * few-distinct data) never fill a buffer. NaN fails every compare and is counted on its own.
+ * f32 data is widened on load (exact), so buffers are double for both element types. */
+#include "kernels.h"
+#include "simd/simd.h"
+#include "protos.h"
+
+#define SK_SEL_CHUNK 256 /* strided runs and the tail go through a contiguous stack chunk */
+
+static inline vd transform(vd v, int mode, vd c) {
+  if (mode == SK_SEL_RAW) return v;
+  v = vd_abs(vd_sub(v, c));
+  return mode == SK_SEL_ABSDEV_F32 ? vd_round_f32(v) : v;
+}
+
+/* K brackets, K a constant after inlining, so the counters live in registers. */
+#define SEL_BODY(T)                                                                          \
+  static inline __attribute__((always_inline)) void sel_run_##T(                            \
+      const T *x, size_t nvec, int mode, vd c, sk_bracket *b, const size_t K, vdc *nanc) {  \
+    vd lo[SK_SEL_MAXB], hi[SK_SEL_MAXB];                                                     \
+    vdc c1[SK_SEL_MAXB], c2[SK_SEL_MAXB], c3[SK_SEL_MAXB], c4[SK_SEL_MAXB];                  \
+    vdc cn = vdc_zero();                                                                     \
+    double *buf[SK_SEL_MAXB];                                                                \
+    size_t nbuf[SK_SEL_MAXB], cap[SK_SEL_MAXB];                                              \
+    for (size_t i = 0; i < K; i++) {                                                         \
+      lo[i] = vd_set1(b[i].lo), hi[i] = vd_set1(b[i].hi);                                    \
+      buf[i] = b[i].buf, nbuf[i] = b[i].nbuf, cap[i] = b[i].cap;                             \
+      c1[i] = c2[i] = c3[i] = c4[i] = vdc_zero();                                            \
+    }                                                                                        \
+    for (size_t v = 0; v < nvec; v++) {                                                      \
+      vd e = transform(SK_LD(x + v * SK_VD_N), mode, c);                                     \
+      cn = vdc_add(cn, vd_isnan(e));                                                         \
+      for (size_t i = 0; i < K; i++) {                                                       \
+        vdm le_lo = vd_le(e, lo[i]), lt_hi = vd_lt(e, hi[i]);                                \
+        c1[i] = vdc_add(c1[i], vd_lt(e, lo[i]));                                             \
+        c2[i] = vdc_add(c2[i], le_lo);                                                       \
+        c3[i] = vdc_add(c3[i], lt_hi);                                                       \
+        c4[i] = vdc_add(c4[i], vd_le(e, hi[i]));                                             \
+        if (nbuf[i] <= cap[i])                                                               \
+          nbuf[i] += vd_compress(buf[i] + nbuf[i], vdm_andnot(le_lo, lt_hi), e);             \
+      }                                                                                      \
+    }                                                                                        \
+    for (size_t i = 0; i < K; i++) {                                                         \
+      b[i].lt_lo += vdc_sum(c1[i]), b[i].le_lo += vdc_sum(c2[i]);                            \
+      b[i].lt_hi += vdc_sum(c3[i]), b[i].le_hi += vdc_sum(c4[i]);                            \
+      b[i].nbuf = nbuf[i];                                                                   \
+    }                                                                                        \
+    *nanc = cn;                                                                              \
+  }                                                                                          \
+  static void sel_any_##T(const T *x, size_t nvec, int mode, vd c, sk_bracket *b, size_t K, \
+                          size_t *nan) {                                                     \
+    vdc cn;                                                                                  \
+    switch (K) {                                                                             \
+    case 1: sel_run_##T(x, nvec, mode, c, b, 1, &cn); break;                                 \
+    case 2: sel_run_##T(x, nvec, mode, c, b, 2, &cn); break;                                 \
+    case 3: sel_run_##T(x, nvec, mode, c, b, 3, &cn); break;                                 \
+    case 4: sel_run_##T(x, nvec, mode, c, b, 4, &cn); break;                                 \
+    default: sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, &cn); break; /* padded */         \
+    }                                                                                        \
+    *nan += vdc_sum(cn);                                                                     \
+  }                                                                                          \
+  /* Whole vectors in place; a strided run or the tail through a chunk padded with NaN (which \
+   * no compare counts; the pad is taken off the NaN count). */                              \
+  static void sel_pass_##T(const T *x, size_t n, size_t stride, int mode, double center,    \
+                           sk_bracket *b, size_t nb, size_t *nan) {                          \
+    sk_bracket pad[SK_SEL_MAXB];                                                             \
+    if (nb > 4 && nb < SK_SEL_MAXB) { /* pad with brackets nothing reaches */                \
+      memcpy(pad, b, nb * sizeof *b);                                                        \
+      for (size_t i = nb; i < SK_SEL_MAXB; i++)                                              \
+        pad[i] = (sk_bracket){.lo = __builtin_nan(""), .hi = __builtin_nan(""), .nbuf = 1};  \
+      sel_pass_##T(x, n, stride, mode, center, pad, SK_SEL_MAXB, nan);                       \
+      memcpy(b, pad, nb * sizeof *b);                                                        \
+      return;                                                                                \
+    }                                                                                        \
+    vd c = vd_set1(center);                                                                  \
+    size_t i = 0;                                                                            \
+    if (stride == 1) {                                                                       \
+      i = n / SK_VD_N * SK_VD_N;                                                             \
+      sel_any_##T(x, n / SK_VD_N, mode, c, b, nb, nan);                                      \
+    }                                                                                        \
+    T chunk[SK_SEL_CHUNK];                                                                   \
+    while (i < n) {                                                                          \
+      size_t m = n - i < SK_SEL_CHUNK ? n - i : SK_SEL_CHUNK, mv = (m + SK_VD_N - 1) / SK_VD_N; \
+      for (size_t j = 0; j < m; j++) chunk[j] = x[(i + j) * stride];                         \
+      for (size_t j = m; j < mv * SK_VD_N; j++) chunk[j] = (T)__builtin_nan("");             \
+      sel_any_##T(chunk, mv, mode, c, b, nb, nan);                                           \
+      *nan -= mv * SK_VD_N - m;                                                              \
+      i += m;                                                                                \
+    }                                                                                        \
+  }
+
+SEL_BODY(float)
+SEL_BODY(double)
+
+void SK_FN(sel_pass_f32)(const float *x, size_t n, size_t stride, int mode, double center,
+                         sk_bracket *b, size_t nb, size_t *nan) {
+  sel_pass_float(x, n, stride, mode, center, b, nb, nan);
+}
+void SK_FN(sel_pass_f64)(const double *x, size_t n, size_t stride, int mode, double center,
+                         sk_bracket *b, size_t nb, size_t *nan) {
+  sel_pass_double(x, n, stride, mode, center, b, nb, nan);
+}
