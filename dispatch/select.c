@@ -6,8 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
-#define SMALL 128      /* at or below: copy and sort */
+#define SMALL 2048     /* at or below: copy and sort */
 #define MAX_DEPTH 8    /* recursion into bracket buffers; beyond it, sort */
 
 /* ---- sorting NaN-free doubles: introsort (quicksort, heapsort past the depth limit) ---- */
@@ -55,6 +56,43 @@ static void sort_d(double *a, size_t n) {
   int d = 0;
   for (size_t m = n; m > 1; m >>= 1) d += 2;
   introsort(a, n, d);
+}
+
+/* Values at ascending ranks r of a (reordered): quickselect each rank within what is left to its
+ * right, sorting outright past a depth limit or when many ranks are wanted. */
+static void small_select(double *a, size_t n, const size_t *r, size_t nr, double *vals) {
+  if (nr > 4) {
+    sort_d(a, n);
+    for (size_t i = 0; i < nr; i++) vals[i] = a[r[i]];
+    return;
+  }
+  size_t base = 0;
+  for (size_t i = 0; i < nr; i++) {
+    size_t lo = base, hi = n, k = r[i];
+    int budget = 64;
+    while (hi - lo > 16 && budget--) {
+      double x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
+      double p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+      size_t li = lo, lj = hi - 1;
+      for (;;) {
+        while (a[li] < p) li++;
+        while (a[lj] > p) lj--;
+        if (li >= lj) break;
+        double t = a[li]; a[li] = a[lj]; a[lj] = t;
+        li++, lj--;
+      }
+      if (k <= lj) hi = lj + 1; else lo = lj + 1;
+    }
+    if (hi - lo > 16) sort_d(a + lo, hi - lo); /* budget spent: bounded by a sort */
+    else for (size_t u = lo + 1; u < hi; u++) {
+      double v = a[u];
+      size_t w = u;
+      for (; w > lo && a[w - 1] > v; w--) a[w] = a[w - 1];
+      a[w] = v;
+    }
+    vals[i] = a[k];
+    base = k; /* everything left of k is <= a[k]: later ranks look right of it */
+  }
 }
 
 /* ---- reading the source ---- */
@@ -213,6 +251,7 @@ void sk_sel_free(sk_sel_job *job) {
 
 /* Copy the non-NaN values of the source and sort them: the guaranteed path. */
 static sk_status fallback(const sk_sel_src *s, const size_t *r, size_t nr, double *vals) {
+  if (getenv("SK_DEBUG_SEL")) fprintf(stderr, "fallback n=%zu\n", s->n);
   double *a = malloc((s->n ? s->n : 1) * sizeof *a);
   if (!a) return SK_ENOMEM;
   size_t m = 0;
@@ -250,10 +289,8 @@ static sk_status resolve_depth(sk_sel_job *job, size_t *r, double *vals, size_t 
     size_t u = 0;
     for (size_t j = first; j < i; j++)
       if (r[j] >= b->le_lo && r[j] < b->lt_hi) lr[u++] = r[j] - b->le_lo;
-    sk_status st = nin * 2 > job->src.n ? (sort_d(b->buf, nin), SK_OK)
-                                        : select_buf(b->buf, nin, lr, u, lv, depth + 1);
-    if (nin * 2 > job->src.n)
-      for (size_t j = 0; j < u; j++) lv[j] = b->buf[lr[j]];
+    /* a buffer that did not shrink the problem is finished by quickselect, not recursion */
+    sk_status st = select_buf(b->buf, nin, lr, u, lv, nin * 2 > job->src.n ? MAX_DEPTH : depth + 1);
     u = 0;
     for (size_t j = first; j < i; j++)
       if (r[j] >= b->le_lo && r[j] < b->lt_hi) vals[j] = lv[u++];
@@ -281,8 +318,7 @@ sk_status sk_sel_run(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
 /* Order statistics of a buffer we own (no NaN): small ones are sorted, others recurse. */
 static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, double *vals, int depth) {
   if (n <= SMALL || depth >= MAX_DEPTH) {
-    sort_d(a, n);
-    for (size_t i = 0; i < nr; i++) vals[i] = a[r[i]];
+    small_select(a, n, r, nr, vals);
     return SK_OK;
   }
   fixed_ranks f = {r, nr};
