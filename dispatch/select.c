@@ -6,10 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #define SMALL 2048     /* at or below: copy and sort */
 #define MAX_DEPTH 8    /* recursion into bracket buffers; beyond it, sort */
+#define MISS ((sk_status)1) /* internal: a wanted rank fell outside the planned brackets */
+#define ATTEMPTS 3     /* plans (fresh sample, wider margin) before the sort fallback */
 
 /* ---- sorting NaN-free doubles: introsort (quicksort, heapsort past the depth limit) ---- */
 static void sift(double *a, size_t i, size_t n) {
@@ -129,16 +130,20 @@ void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt) {
   }
 }
 
-/* xorshift64*: a fixed seed, so the same input always takes the same path (and time) */
+/* splitmix64: a fixed seed, so the same input always takes the same path (and time); a
+ * non-linear mixer, so sample positions do not line up with data made by a linear generator
+ * (xorshift data sampled at xorshift positions gave biased samples) */
 static inline uint64_t rnd(uint64_t *st) {
-  *st ^= *st >> 12, *st ^= *st << 25, *st ^= *st >> 27;
-  return *st * 0x2545F4914F6CDD1DULL;
+  uint64_t z = (*st += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
 }
 
 sk_status sk_sel_plan(sk_sel_job *job) {
   const sk_sel_src *s = &job->src;
   size_t n = s->n;
-  job->nb = 0, job->nan = 0, job->mem = NULL;
+  job->nb = 0, job->nan = 0, job->mem = NULL; /* attempt is kept: set by the caller or a retry */
   size_t *rk = NULL;
   double *smp = NULL;
   sk_status st = SK_ENOMEM;
@@ -151,7 +156,11 @@ sk_status sk_sel_plan(sk_sel_job *job) {
     smp = malloc(ns * sizeof *smp);
     rk = malloc((job->maxr + 2 * SK_SEL_JOBB) * sizeof *rk);
     if (!smp || !rk) goto out;
-    uint64_t seed = 0x9E3779B97F4A7C15ULL ^ n;
+    uint64_t seed = n + (uint64_t)job->attempt * 0x5851F42D4C957F2DULL;
+    double widen = 4.0 * (double)(1 << job->attempt);
+#ifdef SK_SEL_NARROW /* test build: brackets that miss and buffers that overflow, every time */
+    widen = 0;
+#endif
     size_t sv = 0;
     for (size_t i = 0; i < ns; i++) {
       double v = src_val(s, (size_t)(rnd(&seed) % n));
@@ -166,7 +175,8 @@ sk_status sk_sel_plan(sk_sel_job *job) {
     for (size_t i = 0; i < nr; i += per) {
       size_t last = i + per - 1 < nr ? i + per - 1 : nr - 1;
       double p0 = ((double)rk[i] + 0.5) / (double)m_est, p1 = ((double)rk[last] + 0.5) / (double)m_est;
-      double d0 = 3.0 * sqrt((double)sv * p0 * (1 - p0)) + 3, d1 = 3.0 * sqrt((double)sv * p1 * (1 - p1)) + 3;
+      /* 4 sigma of the sample rank (+4 for tiny samples): a miss per rank ~1e-4, then retried */
+      double d0 = widen * (sqrt((double)sv * p0 * (1 - p0)) + 1), d1 = widen * (sqrt((double)sv * p1 * (1 - p1)) + 1);
       pos[2 * nbk] = (long)floor(p0 * (double)sv - 0.5 - d0);
       pos[2 * nbk + 1] = (long)ceil(p1 * (double)sv - 0.5 + d1);
       nbk++;
@@ -206,6 +216,9 @@ sk_status sk_sel_plan(sk_sel_job *job) {
       double frac = (double)(pos[2 * i + 1] - pos[2 * i]) / (double)sv;
       size_t cap = (size_t)(1.5 * frac * (double)n) + 64;
       if (cap > n) cap = n;
+#ifdef SK_SEL_NARROW
+      cap = 1;
+#endif
       if (job->nb && pv[0] < job->b[job->nb - 1].hi) { /* overlaps the previous: widen it */
         sk_bracket *pb = &job->b[job->nb - 1];
         if (pv[1] > pb->hi) pb->hi = pv[1];
@@ -251,7 +264,6 @@ void sk_sel_free(sk_sel_job *job) {
 
 /* Copy the non-NaN values of the source and sort them: the guaranteed path. */
 static sk_status fallback(const sk_sel_src *s, const size_t *r, size_t nr, double *vals) {
-  if (getenv("SK_DEBUG_SEL")) fprintf(stderr, "fallback n=%zu\n", s->n);
   double *a = malloc((s->n ? s->n : 1) * sizeof *a);
   if (!a) return SK_ENOMEM;
   size_t m = 0;
@@ -274,7 +286,7 @@ static sk_status resolve_depth(sk_sel_job *job, size_t *r, double *vals, size_t 
     size_t nin = b->lt_hi > b->le_lo ? b->lt_hi - b->le_lo : 0;
     int buf_ok = b->nbuf == nin && nin <= b->cap;
     /* ranks below this bracket were missed by the sample */
-    if (r[i] < b->lt_lo) return fallback(&job->src, r, *nr, vals);
+    if (r[i] < b->lt_lo) return MISS; /* a rank between brackets: the sample was off */
     size_t first = i, nbuf_ranks = 0;
     for (; i < *nr && r[i] < b->le_hi; i++) {
       if (r[i] < b->le_lo) vals[i] = b->lo;
@@ -282,7 +294,7 @@ static sk_status resolve_depth(sk_sel_job *job, size_t *r, double *vals, size_t 
       else nbuf_ranks++;
     }
     if (!nbuf_ranks) continue;
-    if (!buf_ok) return fallback(&job->src, r, *nr, vals);
+    if (!buf_ok) return MISS;
     size_t *lr = malloc(nbuf_ranks * sizeof *lr);
     double *lv = malloc(nbuf_ranks * sizeof *lv);
     if (!lr || !lv) { free(lr); free(lv); return SK_ENOMEM; }
@@ -298,12 +310,26 @@ static sk_status resolve_depth(sk_sel_job *job, size_t *r, double *vals, size_t 
     free(lv);
     if (st != SK_OK) return st;
   }
-  if (i < *nr) return fallback(&job->src, r, *nr, vals); /* ranks above every bracket */
+  if (i < *nr) return MISS; /* ranks above every bracket */
   return SK_OK;
 }
 
+/* A miss re-plans with a fresh sample and twice the margin (the pass runs again over the whole
+ * source); after ATTEMPTS plans, the sort fallback. */
+static sk_status resolve_retry(sk_sel_job *job, size_t *r, double *vals, size_t *nr, int depth) {
+  sk_status st = resolve_depth(job, r, vals, nr, depth);
+  while (st == MISS && job->attempt + 1 < ATTEMPTS) {
+    sk_sel_free(job);
+    job->attempt++;
+    if ((st = sk_sel_plan(job)) != SK_OK) return st;
+    sk_sel_pass(job, 0, job->src.n);
+    st = resolve_depth(job, r, vals, nr, depth);
+  }
+  return st == MISS ? fallback(&job->src, r, *nr, vals) : st;
+}
+
 sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
-  return resolve_depth(job, r, vals, nr, 0);
+  return resolve_retry(job, r, vals, nr, 0);
 }
 
 sk_status sk_sel_run(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
@@ -329,7 +355,7 @@ static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, dou
   sk_status st = sk_sel_plan(&job);
   if (st == SK_OK) {
     sk_sel_pass(&job, 0, n);
-    st = resolve_depth(&job, rr, vals, &got, depth);
+    st = resolve_retry(&job, rr, vals, &got, depth);
   }
   sk_sel_free(&job);
   free(rr);

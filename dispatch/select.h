@@ -32,6 +32,7 @@ typedef struct {
   size_t nb;            /* brackets planned; a pass serves SK_SEL_MAXB of them at a time */
   size_t nan;           /* NaN values the pass saw */
   double *mem;          /* bracket buffers */
+  int attempt;          /* 0 for the first plan; retries widen the margin */
 } sk_sel_job;
 
 /* Plans brackets for job (src, ranks, ctx, maxr set by the caller); more than SK_SEL_JOBB wanted
