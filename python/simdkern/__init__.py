@@ -18,7 +18,8 @@ import numpy as np
 __all__ = [
     "cdist", "euclidean_distances", "cosine_similarity", "pairwise_distances_argmin",
     "pairwise_distances_argmin_min", "rbf_kernel", "silhouette_score", "silhouette_samples",
-    "topk", "dot", "argmin", "argmax", "zscore", "isa", "set_isa", "set_num_threads",
+    "topk", "dot", "argmin", "argmax", "zscore", "median", "nanmedian", "quantile", "nanquantile",
+    "percentile", "nanpercentile", "median_abs_deviation", "isa", "set_isa", "set_num_threads",
     "SimdkernError",
 ]
 
@@ -59,6 +60,12 @@ for _t in ("f32", "f64"):
         "sk_mean_var_%s": [_P, _S, _S, _S, _I, _P, _P],
         "sk_col_mean_var_%s": [_S, _S, _P, _S, _S, _I, _P, _P],
         "sk_col_zscore_%s": [_S, _S, _P, _S, _P, _P, _D, _P, _S],
+        "sk_median_%s": [_P, _S, _S, _I, _P],
+        "sk_median_mad_%s": [_P, _S, _S, _I, _P, _P],
+        "sk_quantile_%s": [_P, _S, _S, _P, _S, _I, _I, _P],
+        "sk_col_median_%s": [_S, _S, _P, _S, _I, _P],
+        "sk_col_median_mad_%s": [_S, _S, _P, _S, _I, _P, _P],
+        "sk_col_quantile_%s": [_S, _S, _P, _S, _P, _S, _I, _I, _P],
     }.items():
         _f = getattr(_lib, _name % _t)
         _f.argtypes, _f.restype = _args, _I
@@ -304,6 +311,143 @@ def zscore(a, axis=0, ddof=0):
     _check(getattr(_lib, "sk_col_zscore_" + sfx)(rows, cols, _ptr(x), ldx, _ptr(mean), _ptr(std),
                                                   0.0, _ptr(out), max(1, cols)))
     return out
+
+
+_QMETHOD = {"linear": 0, "lower": 1, "higher": 2, "nearest": 3, "midpoint": 4}
+_INPUT_PRECISION = 0x100
+
+
+def _vec(a):
+    """1-D float view (no copy for any positive element stride) and its stride."""
+    item = a.dtype.itemsize
+    if a.strides[0] <= 0 or a.strides[0] % item:
+        a = np.ascontiguousarray(a)
+    return a, (a.strides[0] // item if a.size > 1 else 1)
+
+
+def _reduce_prep(a, axis):
+    """(float array, axis): float32 stays, everything else becomes float64 (numpy's rule);
+    axis None flattens; 2-D with axis 0/1 is supported."""
+    a = np.asarray(a)
+    dtype = np.float32 if a.dtype == np.float32 else np.float64
+    a = a.astype(dtype, copy=False)
+    if axis is None:
+        return (a.reshape(-1) if a.ndim == 1 or a.flags.c_contiguous else a.ravel()), None
+    if a.ndim == 1 and axis in (0, -1):
+        return a, None
+    if a.ndim != 2 or axis not in (0, 1, -1, -2):
+        raise ValueError("simdkern: axis=None, 1-D, or 2-D with axis 0 or 1")
+    return a, axis % 2
+
+
+def _order_stat(kind, a, axis, nan, q=None, method="linear"):
+    """median ('median'), quantiles ('quantile') or (median, mad) ('mad') along an axis."""
+    a, axis = _reduce_prep(a, axis)
+    dtype, sfx = a.dtype, _sfx(a.dtype)
+    m = 0
+    if kind == "quantile":
+        if method not in _QMETHOD:
+            raise ValueError(f"simdkern: unsupported method {method!r}; one of {list(_QMETHOD)}")
+        weak = type(q) in (int, float)
+        qa = np.ascontiguousarray(np.asarray(q, dtype=np.float64).reshape(-1))
+        if not np.all((qa >= 0) & (qa <= 1)):
+            raise ValueError("Quantiles must be in the range [0, 1]")
+        m = _QMETHOD[method] | (_INPUT_PRECISION if weak and dtype == np.float32 else 0)
+        nq = qa.size
+    else:
+        nq = 1
+    if axis is None or a.ndim == 1:
+        v, stride = _vec(a)
+        out = np.empty(nq) if kind != "mad" else np.empty(2)
+        if kind == "median":
+            _check(getattr(_lib, "sk_median_" + sfx)(_ptr(v), v.size, stride, nan, _ptr(out)))
+        elif kind == "mad":
+            _check(getattr(_lib, "sk_median_mad_" + sfx)(_ptr(v), v.size, stride, nan,
+                                                          out.ctypes.data, out.ctypes.data + 8))
+        else:
+            _check(getattr(_lib, "sk_quantile_" + sfx)(_ptr(v), v.size, stride, _ptr(qa), nq, m,
+                                                        nan, _ptr(out)))
+    else:
+        if axis == 1:  # one call per row: rows are 1-D strided inputs
+            res = [_order_stat(kind, a[i], None, nan, q, method) for i in range(a.shape[0])]
+            if kind == "mad":
+                return np.array([r[0] for r in res]), np.array([r[1] for r in res])
+            res = np.array(res)
+            return res.T if (kind == "quantile" and np.ndim(q) > 0) else res
+        x, ldx = _rows(a, dtype, "a")
+        rows, cols = x.shape
+        out = np.empty((nq, cols)) if kind != "mad" else np.empty((2, cols))
+        if kind == "median":
+            _check(getattr(_lib, "sk_col_median_" + sfx)(rows, cols, _ptr(x), ldx, nan, _ptr(out)))
+        elif kind == "mad":
+            _check(getattr(_lib, "sk_col_median_mad_" + sfx)(rows, cols, _ptr(x), ldx, nan,
+                                                              _ptr(out), out[1].ctypes.data))
+        else:
+            _check(getattr(_lib, "sk_col_quantile_" + sfx)(rows, cols, _ptr(x), ldx, _ptr(qa), nq,
+                                                            m, nan, _ptr(out)))
+    if kind == "mad":
+        return out[0].astype(dtype), out[1].astype(dtype)
+    if kind == "quantile":
+        shape = np.shape(q) + out.shape[1:] if axis is not None and a.ndim == 2 else np.shape(q)
+        # numpy: float32 data gives float32 for a Python scalar q, float64 for an array q
+        # (the discrete methods take elements: always the input's dtype)
+        rdt = dtype if (weak or dtype == np.float64 or method in ("lower", "higher", "nearest")) \
+            else np.float64
+        if nan and (axis is None or a.ndim == 1) and np.isnan(out).all() and np.isnan(a).all():
+            rdt = dtype  # numpy's nanquantile of no numbers: NaN in the input's dtype
+        res = out.reshape(shape).astype(rdt)
+        return res[()] if res.ndim == 0 else res
+    res = out[0].astype(dtype)
+    return res[()] if res.ndim == 0 else res
+
+
+def median(a, axis=None):
+    """numpy.median (NaN if any value is NaN), 1-D or 2-D, by selection without sorting a copy."""
+    return _order_stat("median", a, axis, 0)
+
+
+def nanmedian(a, axis=None):
+    """numpy.nanmedian: NaN values ignored."""
+    return _order_stat("median", a, axis, 1)
+
+
+def quantile(a, q, axis=None, method="linear"):
+    """numpy.quantile, bit for bit, for methods linear, lower, higher, nearest, midpoint."""
+    return _order_stat("quantile", a, axis, 0, q, method)
+
+
+def nanquantile(a, q, axis=None, method="linear"):
+    """numpy.nanquantile."""
+    return _order_stat("quantile", a, axis, 1, q, method)
+
+
+def percentile(a, q, axis=None, method="linear"):
+    """numpy.percentile (q in [0, 100])."""
+    weak = type(q) in (int, float)
+    q = np.true_divide(q, 100)
+    return _order_stat("quantile", a, axis, 0, float(q) if weak else q, method)
+
+
+def nanpercentile(a, q, axis=None, method="linear"):
+    """numpy.nanpercentile."""
+    weak = type(q) in (int, float)
+    q = np.true_divide(q, 100)
+    return _order_stat("quantile", a, axis, 1, float(q) if weak else q, method)
+
+
+def median_abs_deviation(x, axis=0, scale=1.0, nan_policy="propagate"):
+    """scipy.stats.median_abs_deviation with the default center (the median)."""
+    if nan_policy not in ("propagate", "omit", "raise"):
+        raise ValueError(f"nan_policy must be 'propagate', 'omit' or 'raise', got {nan_policy!r}")
+    if isinstance(scale, str):
+        if scale.lower() != "normal":
+            raise ValueError(f"{scale} is not a valid scale value.")
+        scale = 0.6744897501960817  # scipy's normal quantile at 0.75
+    xa = np.asarray(x)
+    if nan_policy == "raise" and np.isnan(xa).any():
+        raise ValueError("The input contains nan values")
+    mad = _order_stat("mad", xa, axis, 1 if nan_policy == "omit" else 0)[1]
+    return mad / scale
 
 
 def isa():

@@ -177,3 +177,90 @@ def test_zscore_matches_scipy(isa, dtype):
     np.testing.assert_allclose(np.delete(got, 2, axis=1), np.delete(want, 2, axis=1), rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(simdkern.zscore(a[:, 0]), scipy.stats.zscore(a[:, 0].astype(np.float64)),
                                rtol=1e-9 if dtype == np.float64 else 2e-3, atol=2e-3)
+
+
+def _same(got, want):
+    """bitwise equality of values and dtype (NaN equals NaN; zeros of either sign are equal)"""
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.dtype == want.dtype, (got.dtype, want.dtype)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    assert np.array_equal(got, want, equal_nan=True), (got, want)
+
+
+def _arrays(dtype):
+    rng = np.random.default_rng(7)
+    out = []
+    for n in (1, 2, 5, 100, 2049, 30001):
+        a = (rng.standard_normal(n) * 10).astype(dtype)
+        out.append(a)
+        b = a.copy()
+        b[rng.integers(0, n, n // 7 + 1)] = np.nan
+        out.append(b)
+        c = a.copy()
+        c[rng.integers(0, n, n // 5 + 1)] = np.inf
+        c[rng.integers(0, n, n // 9 + 1)] = -np.inf
+        out.append(c)
+        out.append(rng.integers(0, 3, n).astype(dtype))  # few distinct values
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_median_quantile_mad_match_numpy_scipy(isa, dtype):
+    import warnings
+    import scipy.stats as ss
+    qs = [0.0, 1e-9, 0.25, 0.5, 0.77, 1 - 1e-9, 1.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for a in _arrays(dtype):
+            _same(simdkern.median(a), np.median(a))
+            _same(simdkern.nanmedian(a), np.nanmedian(a))
+            for method in ("linear", "lower", "higher", "nearest", "midpoint"):
+                _same(simdkern.quantile(a, qs, method=method), np.quantile(a, qs, method=method))
+                _same(simdkern.nanquantile(a, qs, method=method), np.nanquantile(a, qs, method=method))
+                _same(simdkern.quantile(a, 0.3, method=method), np.quantile(a, 0.3, method=method))
+                _same(simdkern.percentile(a, 95, method=method), np.percentile(a, 95, method=method))
+                _same(simdkern.nanpercentile(a, [5, 50], method=method),
+                      np.nanpercentile(a, [5, 50], method=method))
+            for pol in ("propagate", "omit"):
+                _same(simdkern.median_abs_deviation(a, nan_policy=pol),
+                      ss.median_abs_deviation(a, nan_policy=pol))
+            _same(simdkern.median_abs_deviation(a, scale="normal", nan_policy="omit"),
+                  ss.median_abs_deviation(a, scale="normal", nan_policy="omit"))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_median_quantile_mad_axes_and_strides(isa, dtype):
+    import scipy.stats as ss
+    rng = np.random.default_rng(3)
+    X = (rng.standard_normal((3001, 9)) * 5).astype(dtype)
+    X[rng.integers(0, 3001, 40), rng.integers(0, 9, 40)] = np.nan
+    for A in (X, X[::3, ::2], X[:, 1:7], np.asfortranarray(X)):
+        for axis in (0, 1, None):
+            _same(simdkern.median(A, axis=axis), np.median(A, axis=axis))
+            _same(simdkern.nanmedian(A, axis=axis), np.nanmedian(A, axis=axis))
+            _same(simdkern.quantile(A, [0.1, 0.9], axis=axis), np.quantile(A, [0.1, 0.9], axis=axis))
+            _same(simdkern.nanquantile(A, 0.25, axis=axis), np.nanquantile(A, 0.25, axis=axis))
+            _same(simdkern.median_abs_deviation(A, axis=axis, nan_policy="omit"),
+                  ss.median_abs_deviation(A, axis=axis, nan_policy="omit"))
+    v = X[:, 4]  # a strided column, passed without a copy
+    _same(simdkern.nanmedian(v), np.nanmedian(v))
+
+
+def test_order_statistics_bad_arguments():
+    a = np.arange(10.0)
+    with pytest.raises(ValueError):
+        simdkern.quantile(a, 1.5)
+    with pytest.raises(ValueError):
+        simdkern.quantile(a, [0.5, np.nan])
+    with pytest.raises(ValueError):
+        simdkern.percentile(a, -1)
+    with pytest.raises(ValueError):
+        simdkern.quantile(a, 0.5, method="hazen")
+    with pytest.raises(ValueError):
+        simdkern.median_abs_deviation(a, nan_policy="bogus")
+    with pytest.raises(ValueError):
+        simdkern.median_abs_deviation(np.array([1.0, np.nan]), nan_policy="raise")
+    with pytest.raises(ValueError):
+        simdkern.median(np.zeros((2, 2, 2)), axis=0)
+    assert np.isnan(simdkern.median(np.array([])))
+    assert simdkern.median(np.array([3, 1, 2])) == 2.0  # integers become float64
