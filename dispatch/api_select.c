@@ -232,7 +232,7 @@ static sk_status col_setup(const colmat *c, sel_state *s, sk_rank_fn fn, const v
                            size_t maxr, int mode, const double *center) {
   sk_status st = SK_OK;
   for (size_t j = 0; j < c->cols && st == SK_OK; j++) {
-    sk_sel_src src = {.x = (const char *)c->x + j * c->esz, .f32 = c->f32, .n = c->rows,
+    sk_sel_src src = {.x = c->rows ? (const char *)c->x + j * c->esz : NULL, .f32 = c->f32, .n = c->rows,
                       .stride = c->ldx, .mode = mode, .center = center ? center[j] : 0};
     if ((st = state_init(&s[j], &src, fn, ctx, maxr)) == SK_OK) st = sk_sel_plan(&s[j].job);
   }

@@ -118,6 +118,7 @@ static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, dou
 void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt) {
   const sk_kernels *k = SK_K;
   const sk_sel_src *s = &job->src;
+  if (!cnt) return; /* x may be NULL when empty */
   for (size_t g = 0; g < job->nb; g += SK_SEL_MAXB) {
     size_t nan = 0, nb = job->nb - g < SK_SEL_MAXB ? job->nb - g : SK_SEL_MAXB;
     if (s->f32)
