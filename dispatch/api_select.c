@@ -218,14 +218,33 @@ typedef struct {
   const void *x;
 } colmat;
 
-/* Row blocks small enough to stay in L2 while each column's run of the block is read. */
-static void col_pass(const colmat *c, sel_state *s) {
+/* One bracket per column (median, MAD): the lanes-are-columns kernel over row blocks. Otherwise
+ * every column's brackets in turn over row blocks small enough to stay in L2. */
+static sk_status col_pass(const colmat *c, sel_state *s, int mode, const double *center) {
+  int one = 1;
+  for (size_t j = 0; j < c->cols; j++) one &= s[j].job.nb == 1;
   size_t rb = (256 * 1024) / (c->ldx * c->esz + 1);
   if (rb < 64) rb = 64;
+  if (!one) {
+    for (size_t r0 = 0; r0 < c->rows; r0 += rb) {
+      size_t cnt = c->rows - r0 < rb ? c->rows - r0 : rb;
+      for (size_t j = 0; j < c->cols; j++) sk_sel_pass(&s[j].job, r0, cnt);
+    }
+    return SK_OK;
+  }
+  sk_bracket *b = malloc(c->cols * sizeof *b);
+  size_t *nan = calloc(c->cols, sizeof *nan);
+  if (!b || !nan) { free(b), free(nan); return SK_ENOMEM; }
+  for (size_t j = 0; j < c->cols; j++) b[j] = s[j].job.b[0];
+  const sk_kernels *k = SK_K;
   for (size_t r0 = 0; r0 < c->rows; r0 += rb) {
     size_t cnt = c->rows - r0 < rb ? c->rows - r0 : rb;
-    for (size_t j = 0; j < c->cols; j++) sk_sel_pass(&s[j].job, r0, cnt);
+    if (c->f32) k->col_sel_pass_f32((const float *)c->x + r0 * c->ldx, cnt, c->cols, c->ldx, mode, center, b, nan);
+    else k->col_sel_pass_f64((const double *)c->x + r0 * c->ldx, cnt, c->cols, c->ldx, mode, center, b, nan);
   }
+  for (size_t j = 0; j < c->cols; j++) s[j].job.b[0] = b[j], s[j].job.nan += nan[j];
+  free(b), free(nan);
+  return SK_OK;
 }
 
 static sk_status col_setup(const colmat *c, sel_state *s, sk_rank_fn fn, const void *ctx,
@@ -257,7 +276,7 @@ static sk_status col_median(const colmat *c, sk_nan_policy nan, double *med, dou
   size_t *nan1 = malloc(c->cols * sizeof *nan1);
   if (!s || !nan1) { free(s), free(nan1); return SK_ENOMEM; }
   st = col_setup(c, s, median_ranks, NULL, 2, SK_SEL_RAW, NULL);
-  if (st == SK_OK) col_pass(c, s);
+  if (st == SK_OK) st = col_pass(c, s, SK_SEL_RAW, NULL);
   for (size_t j = 0; j < c->cols; j++) {
     if (st == SK_OK) st = finish_median(&s[j], nan, &med[j]);
     nan1[j] = s[j].job.nan;
@@ -265,8 +284,9 @@ static sk_status col_median(const colmat *c, sk_nan_policy nan, double *med, dou
   }
   if (st == SK_OK && mad) {
     memset(s, 0, c->cols * sizeof *s);
-    st = col_setup(c, s, median_ranks, NULL, 2, c->f32 ? SK_SEL_ABSDEV_F32 : SK_SEL_ABSDEV, med);
-    if (st == SK_OK) col_pass(c, s);
+    int mode = c->f32 ? SK_SEL_ABSDEV_F32 : SK_SEL_ABSDEV;
+    st = col_setup(c, s, median_ranks, NULL, 2, mode, med);
+    if (st == SK_OK) st = col_pass(c, s, mode, med);
     for (size_t j = 0; j < c->cols; j++) {
       if (st == SK_OK) {
         if (isnan(med[j]) || s[j].job.nan > nan1[j]) mad[j] = NAN;
@@ -294,7 +314,7 @@ static sk_status col_quantile(const colmat *c, const double *q, size_t nq, int m
   sel_state *s = calloc(c->cols, sizeof *s);
   if (!s) return SK_ENOMEM;
   st = col_setup(c, s, quantile_ranks, &qs, 2 * nq, SK_SEL_RAW, NULL);
-  if (st == SK_OK) col_pass(c, s);
+  if (st == SK_OK) st = col_pass(c, s, SK_SEL_RAW, NULL);
   for (size_t j = 0; j < c->cols; j++) {
     if (st == SK_OK)
       st = finish_quantile(&s[j], &qs, nan, !!(method & SK_QUANTILE_INPUT_PRECISION), out + j, c->cols);

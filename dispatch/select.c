@@ -151,14 +151,16 @@ sk_status sk_sel_plan(sk_sel_job *job) {
   size_t cap_total = 0;
   if (n <= SMALL) goto whole;
   {
-    size_t ns = (size_t)(1.5 * pow((double)n, 0.58));
+    /* sample ~ n^(2/3): balances selecting in the sample against selecting in the buffer */
+    size_t ns = (size_t)(1.5 * pow((double)n, 2.0 / 3.0));
     if (ns < 64) ns = 64;
+    if (ns > 32768) ns = 32768;
     if (ns > n / 4) ns = n / 4;
     smp = malloc(ns * sizeof *smp);
     rk = malloc((job->maxr + 2 * SK_SEL_JOBB) * sizeof *rk);
     if (!smp || !rk) goto out;
     uint64_t seed = n + (uint64_t)job->attempt * 0x5851F42D4C957F2DULL;
-    double widen = 4.0 * (double)(1 << job->attempt);
+    double widen = 3.0 * (double)(1 << job->attempt);
 #ifdef SK_SEL_NARROW /* test build: brackets that miss and buffers that overflow, every time */
     widen = 0;
 #endif
@@ -176,7 +178,7 @@ sk_status sk_sel_plan(sk_sel_job *job) {
     for (size_t i = 0; i < nr; i += per) {
       size_t last = i + per - 1 < nr ? i + per - 1 : nr - 1;
       double p0 = ((double)rk[i] + 0.5) / (double)m_est, p1 = ((double)rk[last] + 0.5) / (double)m_est;
-      /* 4 sigma of the sample rank (+4 for tiny samples): a miss per rank ~1e-4, then retried */
+      /* 3 sigma of the sample rank (+3 for tiny samples): a miss per side ~1e-3, then retried */
       double d0 = widen * (sqrt((double)sv * p0 * (1 - p0)) + 1), d1 = widen * (sqrt((double)sv * p1 * (1 - p1)) + 1);
       pos[2 * nbk] = (long)floor(p0 * (double)sv - 0.5 - d0);
       pos[2 * nbk + 1] = (long)ceil(p1 * (double)sv - 0.5 + d1);

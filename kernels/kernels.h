@@ -67,6 +67,12 @@ typedef struct sk_kernels {
                        sk_bracket *b, size_t nb, size_t *nan);
   void (*sel_pass_f64)(const double *x, size_t n, size_t stride, int mode, double center,
                        sk_bracket *b, size_t nb, size_t *nan);
+  /* the same per column of a row-major matrix, one bracket per column (b[j]), lanes = columns,
+   * read in row order; nan[j] += NaN values of column j */
+  void (*col_sel_pass_f32)(const float *x, size_t rows, size_t cols, size_t ldx, int mode,
+                           const double *center, sk_bracket *b, size_t *nan);
+  void (*col_sel_pass_f64)(const double *x, size_t rows, size_t cols, size_t ldx, int mode,
+                           const double *center, sk_bracket *b, size_t *nan);
   SK_MATRIX_KERNELS(float, f32)
   SK_MATRIX_KERNELS(double, f64)
   size_t mr; /* x rows per register tile */

@@ -12,7 +12,9 @@
   void SK_FN(col_moments_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,      \
                               double *N, double *M, double *M2, unsigned char *nan);    \
   void SK_FN(sel_pass_##S)(const T *x, size_t n, size_t stride, int mode, double center,      \
-                           sk_bracket *b, size_t nb, size_t *nan);
+                           sk_bracket *b, size_t nb, size_t *nan);                              \
+  void SK_FN(col_sel_pass_##S)(const T *x, size_t rows, size_t cols, size_t ldx, int mode,      \
+                               const double *center, sk_bracket *b, size_t *nan);
 #define SK_MATRIX_PROTOS(T, S)                                                                    \
   void SK_FN(pack_##S)(const T *y, size_t ldy, size_t ny, size_t d, T *yp);                       \
   void SK_FN(dist_##S)(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,       \

@@ -91,8 +91,62 @@ static inline vd transform(vd v, int mode, vd c) {
     }                                                                                        \
   }
 
+/* Columns as lanes: each vector is SK_VD_N neighbouring columns of one row, each lane holding its
+ * column's pivots and counters; values inside a bracket (rare) are appended lane by lane. */
+#define COL_BODY(T)                                                                           \
+  static void col_pass_##T(const T *x, size_t rows, size_t cols, size_t ldx, int mode,       \
+                           const double *center, sk_bracket *b, size_t *nan) {               \
+    for (size_t j0 = 0; j0 < cols; j0 += SK_VD_N) {                                         \
+      size_t w = cols - j0 < SK_VD_N ? cols - j0 : SK_VD_N;                                 \
+      double lo_[SK_VD_N], hi_[SK_VD_N], c_[SK_VD_N], t[SK_VD_N];                           \
+      for (size_t l = 0; l < SK_VD_N; l++) { /* lanes past the last column never count */   \
+        lo_[l] = l < w ? b[j0 + l].lo : __builtin_nan("");                                  \
+        hi_[l] = l < w ? b[j0 + l].hi : __builtin_nan("");                                  \
+        c_[l] = l < w && center ? center[j0 + l] : 0;                                       \
+      }                                                                                      \
+      vd lo = vd_loadu(lo_), hi = vd_loadu(hi_), c = vd_loadu(c_);                           \
+      vdc c1 = vdc_zero(), c2 = vdc_zero(), c3 = vdc_zero(), c4 = vdc_zero(), cn = vdc_zero(); \
+      for (size_t r = 0; r < rows; r++) {                                                   \
+        const T *p = x + r * ldx + j0;                                                      \
+        vd e = transform(w == SK_VD_N ? SK_LD(p) : SK_LDN(p, w), mode, c);                  \
+        vdm le_lo = vd_le(e, lo), lt_hi = vd_lt(e, hi);                                      \
+        cn = vdc_add(cn, vd_isnan(e));                                                       \
+        c1 = vdc_add(c1, vd_lt(e, lo)), c2 = vdc_add(c2, le_lo);                             \
+        c3 = vdc_add(c3, lt_hi), c4 = vdc_add(c4, vd_le(e, hi));                             \
+        unsigned in = vdm_bits(vdm_andnot(le_lo, lt_hi));                                    \
+        if (in) {                                                                            \
+          vd_storeu(t, e);                                                                   \
+          for (size_t l = 0; l < w; l++)                                                     \
+            if (in >> l & 1) {                                                               \
+              sk_bracket *bb = &b[j0 + l];                                                   \
+              if (bb->nbuf < bb->cap) bb->buf[bb->nbuf] = t[l];                             \
+              bb->nbuf++; /* counts past cap too: the caller sees the overflow */           \
+            }                                                                                \
+        }                                                                                    \
+      }                                                                                      \
+      uint64_t k1[SK_VD_N], k2[SK_VD_N], k3[SK_VD_N], k4[SK_VD_N], kn[SK_VD_N];              \
+      vdc_lanes(k1, c1), vdc_lanes(k2, c2), vdc_lanes(k3, c3), vdc_lanes(k4, c4), vdc_lanes(kn, cn); \
+      for (size_t l = 0; l < w; l++) {                                                       \
+        sk_bracket *bb = &b[j0 + l];                                                         \
+        bb->lt_lo += k1[l], bb->le_lo += k2[l], bb->lt_hi += k3[l], bb->le_hi += k4[l];       \
+        nan[j0 + l] += kn[l];                                                                \
+      }                                                                                      \
+    }                                                                                        \
+  }
+
 SEL_BODY(float)
 SEL_BODY(double)
+COL_BODY(float)
+COL_BODY(double)
+
+void SK_FN(col_sel_pass_f32)(const float *x, size_t rows, size_t cols, size_t ldx, int mode,
+                             const double *center, sk_bracket *b, size_t *nan) {
+  col_pass_float(x, rows, cols, ldx, mode, center, b, nan);
+}
+void SK_FN(col_sel_pass_f64)(const double *x, size_t rows, size_t cols, size_t ldx, int mode,
+                             const double *center, sk_bracket *b, size_t *nan) {
+  col_pass_double(x, rows, cols, ldx, mode, center, b, nan);
+}
 
 void SK_FN(sel_pass_f32)(const float *x, size_t n, size_t stride, int mode, double center,
                          sk_bracket *b, size_t nb, size_t *nan) {

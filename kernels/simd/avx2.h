@@ -60,3 +60,4 @@ static inline vdm vdm_andnot(vdm a, vdm b) { return _mm256_andnot_pd(a, b); }
 static inline unsigned vdm_bits(vdm m) { return (unsigned)_mm256_movemask_pd(m); }
 static inline vd vd_abs(vd a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
 static inline vd vd_round_f32(vd a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }
+static inline void vdc_lanes(uint64_t *out, vdc c) { _mm256_storeu_si256((__m256i *)(void *)out, c); }

@@ -78,3 +78,5 @@ static inline size_t vd_compress(double *dst, vdm m, vd v) {
   _mm512_storeu_pd(dst, _mm512_maskz_compress_pd(m, v));
   return (size_t)__builtin_popcount(m);
 }
+static inline unsigned vdm_bits(vdm m) { return m; }
+static inline void vdc_lanes(uint64_t *out, vdc c) { _mm512_storeu_si512((void *)out, c); }

@@ -56,3 +56,4 @@ static inline unsigned vdm_bits(vdm m) {
 }
 static inline vd vd_abs(vd a) { return vabsq_f64(a); }
 static inline vd vd_round_f32(vd a) { return vcvt_f64_f32(vcvt_f32_f64(a)); }
+static inline void vdc_lanes(uint64_t *out, vdc c) { vst1q_u64(out, c); }

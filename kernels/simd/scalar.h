@@ -61,3 +61,4 @@ static inline vdm vdm_andnot(vdm a, vdm b) { return (!a) & b; }
 static inline unsigned vdm_bits(vdm m) { return (unsigned)m; }
 static inline vd vd_abs(vd a) { return __builtin_fabs(a); }
 static inline vd vd_round_f32(vd a) { return (double)(float)a; }
+static inline void vdc_lanes(uint64_t *out, vdc c) { *out = c; }

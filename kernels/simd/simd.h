@@ -15,11 +15,13 @@
  * vd_exp / vf_exp: SLEEF's u10 exp for this ISA (SK_SLEEF_EXPD/F name it in each layer)
  * selection: vd_le, vdm_andnot(a, b) = !a & b, vdc (per-lane counters: vdc_zero, vdc_add(c, m)
  *   adds 1 where m holds, vdc_sum), vd_abs, vd_round_f32 (to float precision and back),
- *   vd_compress(dst, m, v): store the m lanes of v packed at dst (may write SK_VD_N slots), count
+ *   vd_compress(dst, m, v): store the m lanes of v packed at dst (may write SK_VD_N slots), count;
+ *   vdm_bits (lane i -> bit i), vdc_lanes (the counters to memory)
  * SK_MR x SK_NV: the register tile of the matrix kernels (rows x vectors of accumulators). */
 #ifndef SK_SIMD_H
 #define SK_SIMD_H
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #define SK_CAT_(a, b) a##b

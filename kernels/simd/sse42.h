@@ -54,3 +54,4 @@ static inline vdm vdm_andnot(vdm a, vdm b) { return _mm_andnot_pd(a, b); }
 static inline unsigned vdm_bits(vdm m) { return (unsigned)_mm_movemask_pd(m); }
 static inline vd vd_abs(vd a) { return _mm_andnot_pd(_mm_set1_pd(-0.0), a); }
 static inline vd vd_round_f32(vd a) { return _mm_cvtps_pd(_mm_cvtpd_ps(a)); }
+static inline void vdc_lanes(uint64_t *out, vdc c) { _mm_storeu_si128((__m128i *)(void *)out, c); }
