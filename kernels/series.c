@@ -112,10 +112,12 @@ static inline void ar1_finish(const ar1_sums *g, double pivot, double *phi, doub
     ar1_finish(&g, piv, phi, mu);                                                                \
   }
 
-/* Per column of a row-major matrix, read in row order: the 1-D algorithm with per-column state in
- * w (SK_AR1_COLW arrays of SK_COLPAD(cols) doubles), vectorised across columns. The tail vector
- * loads zeros (finite) into padding lanes whose state is never read. A column's pivot is its first
- * kept value, looked up at the start of the block where it first appears. */
+/* Per column of a row-major matrix: the 1-D algorithm with per-column state in w (SK_AR1_COLW
+ * arrays of SK_COLPAD(cols) doubles), vectorised across columns. Blocks of R rows (~256 KiB):
+ * pass 1 reads the block from memory in row order; pass 2 re-reads it from cache in strips of
+ * SK_VD_N columns (no gathers: each row's strip is one vector load) while prefetching the next
+ * block. Tail vectors load zeros (finite) into padding lanes whose state is never read. A column's
+ * pivot is its first kept value, looked up at the start of the block where it first appears. */
 #define COLS_LOOP(cols, ...)                                                                     \
   {                                                                                              \
     size_t j = 0;                                                                                \
@@ -140,22 +142,32 @@ static inline void ar1_finish(const ar1_sums *g, double pivot, double *phi, doub
       VACC(bc, vd_blend(nf, z, one));                                                            \
     })                                                                                           \
   }                                                                                              \
-  static inline void ar1_pass2_##S(const T *row, size_t cols, const double *piv,                 \
-                                   const double *mb, double *prev, double *ba, double *bb,       \
-                                   double *bp, double *bq, double *bn) {                         \
-    vd z = vd_zero(), one = vd_set1(1.0);                                                        \
-    COLS_LOOP(cols, {                                                                            \
-      vd d = vd_sub(v, vd_loadu(piv + j)), m = vd_loadu(mb + j), pv = vd_loadu(prev + j);        \
-      vd e = vd_sub(d, m), pe = vd_sub(pv, m);                                                   \
+  /* pass 2 over the cache-hot block, one strip of SK_VD_N columns at a time (accumulators stay in \
+   * registers), rows b..e; meanwhile the next block's bytes [pf, pfe) are prefetched, so memory  \
+   * keeps streaming while this pass computes. n < SK_VD_N: the tail strip. */                    \
+  static inline void ar1_strip_##S(const T *x, size_t ldx, size_t b, size_t e, size_t j, size_t n, \
+                                   const double *piv, const double *mb, double *prev, double *ba, \
+                                   double *bb, double *bp, double *bq, double *bn, const char **pf, \
+                                   const char *pfe, size_t pfstep) {                              \
+    vd z = vd_zero(), one = vd_set1(1.0), pv = vd_loadu(prev + j), m = vd_loadu(mb + j);         \
+    vd sh = vd_loadu(piv + j), a = z, q2 = z, p = z, q = z, c = z;                                \
+    for (size_t r = b; r < e; r++) {                                                              \
+      for (size_t k = 0; k < pfstep && *pf < pfe; k++, *pf += 64) __builtin_prefetch(*pf);        \
+      vd v = n == SK_VD_N ? SK_LD(x + r * ldx + j) : SK_LDN(x + r * ldx + j, n);                 \
+      vd d = vd_sub(v, sh), pe = vd_sub(pv, m);                                                   \
       vdm nf = vd_nonfinite(v), bad = vdm_or(nf, vd_isnan(pe)); /* prev is NaN before the first */ \
-      VACC(ba, vd_blend(bad, z, vd_mul(e, pe)));                                                 \
-      VACC(bb, vd_blend(bad, z, vd_mul(pe, pe)));                                                \
-      VACC(bp, vd_blend(bad, z, e));                                                             \
-      VACC(bq, vd_blend(bad, z, pe));                                                            \
-      VACC(bn, vd_blend(bad, z, one));                                                           \
-      vd_storeu(prev + j, vd_blend(nf, pv, d));                                                  \
-    })                                                                                           \
-  }                                                                                              \
+      vd e0 = vd_blend(bad, z, vd_sub(d, m)), p0 = vd_blend(bad, z, pe);                          \
+      a = vd_fmadd(e0, p0, a);                                                                    \
+      q2 = vd_fmadd(p0, p0, q2);                                                                  \
+      p = vd_add(p, e0);                                                                          \
+      q = vd_add(q, p0);                                                                          \
+      c = vd_add(c, vd_blend(bad, z, one));                                                       \
+      pv = vd_blend(nf, pv, d);                                                                   \
+    }                                                                                             \
+    vd_storeu(prev + j, pv);                                                                      \
+    vd_storeu(ba + j, a), vd_storeu(bb + j, q2), vd_storeu(bp + j, p), vd_storeu(bq + j, q);      \
+    vd_storeu(bn + j, c);                                                                         \
+  }                                                                                               \
   void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,          \
                           double *phi, double *mu) {                                             \
     size_t cp = SK_COLPAD(cols);                                                                 \
@@ -175,11 +187,16 @@ static inline void ar1_finish(const ar1_sums *g, double pivot, double *phi, doub
       for (size_t j = 0; j < cols; j++)                                                          \
         for (size_t r = b; piv[j] != piv[j] && r < e; r++)                                       \
           if (kept((double)x[r * ldx + j])) piv[j] = (double)x[r * ldx + j];                     \
-      for (size_t j = 0; j < cp; j++) bs[j] = bc[j] = ba[j] = bb[j] = bp[j] = bq[j] = bn[j] = 0; \
+      for (size_t j = 0; j < cp; j++) bs[j] = bc[j] = 0;                                         \
       for (size_t r = b; r < e; r++) ar1_pass1_##S(x + r * ldx, cols, piv, bs, bc);              \
       for (size_t j = 0; j < cp; j++) bs[j] = bc[j] > 0 ? bs[j] / bc[j] : 0.0; /* block mean */  \
-      for (size_t r = b; r < e; r++)                                                             \
-        ar1_pass2_##S(x + r * ldx, cols, piv, bs, prev, ba, bb, bp, bq, bn);                     \
+      size_t e2 = rows - e < R ? rows : e + R, nstrip = (cols + SK_VD_N - 1) / SK_VD_N;          \
+      const char *pf = (const char *)(x + e * ldx), /* the next block's extent, if any */         \
+                 *pfe = e2 > e ? (const char *)(x + (e2 - 1) * ldx + cols) : pf;                \
+      size_t pfstep = ((size_t)(pfe - pf) / 64 + nstrip * (e - b) - 1) / (nstrip * (e - b));      \
+      for (size_t j = 0; j < cols; j += SK_VD_N)                                                 \
+        ar1_strip_##S(x, ldx, b, e, j, cols - j < SK_VD_N ? cols - j : SK_VD_N, piv, bs, prev,  \
+                      ba, bb, bp, bq, bn, &pf, pfe, pfstep);                                     \
       for (size_t j = 0; j < cols; j++) {                                                        \
         ar1_sums g = {gn[j], gc[j], gnp[j], gA[j], gB[j], gP[j], gQ[j]};                         \
         ar1_sums k = {bc[j], bs[j], bn[j], ba[j], bb[j], bp[j], bq[j]};                          \
