@@ -35,8 +35,9 @@ enum { SK_KIND_SQE = 0, SK_KIND_EUC = 1, SK_KIND_DOT = 2, SK_KIND_COS_SIM = 3, S
   void (*ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);                 \
   void (*col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w, double *phi,  \
                       double *mu);                                                               \
+  /* buf: cols elements, used with stream (non-temporal stores) */                               \
   void (*col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill,     \
-                       T *out, size_t ldo);                                                      \
+                       T *out, size_t ldo, T *buf, int stream);                                  \
   /* buf: 2 * cols * (max_lag + 1) elements; stream: non-temporal stores */                      \
   void (*lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,       \
                          T *out, size_t ldo, T *buf, int stream);                                \

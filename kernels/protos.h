@@ -26,7 +26,7 @@
   void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,           \
                           double *phi, double *mu);                                              \
   void SK_FN(col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill, \
-                           T *out, size_t ldo);                                                  \
+                           T *out, size_t ldo, T *buf, int stream);                              \
   void SK_FN(lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,   \
                              T *out, size_t ldo, T *buf, int stream);                            \
   void SK_FN(norm_pvalue_##S)(const T *z, size_t n, T *out);

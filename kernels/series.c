@@ -212,25 +212,6 @@ static inline void ar1_finish(const ar1_sums *g, double pivot, double *phi, doub
   }
 
 /* ---- fill and lag ----------------------------------------------------------------------------- */
-/* out = finite(x) ? x : fill[j], row by row; f32 goes through f64 lanes and back (exact). */
-#define DEFINE_FILL(T, S)                                                                        \
-  void SK_FN(col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill, \
-                           T *out, size_t ldo) {                                                 \
-    for (size_t r = 0; r < rows; r++) {                                                          \
-      const T *row = x + r * ldx;                                                                \
-      T *o = out + r * ldo;                                                                      \
-      size_t j = 0;                                                                              \
-      for (; j + SK_VD_N <= cols; j += SK_VD_N) {                                                \
-        vd v = SK_LD(row + j);                                                                   \
-        SK_ST(o + j, vd_blend(vd_nonfinite(v), vd_loadu(fill + j), v));                          \
-      }                                                                                          \
-      if (j < cols) {                                                                            \
-        vd v = SK_LDN(row + j, cols - j);                                                        \
-        SK_STN(o + j, vd_blend(vd_nonfinite(v), vd_loadu_n(fill + j, cols - j), v), cols - j);   \
-      }                                                                                          \
-    }                                                                                            \
-  }
-
 /* Row copy to out: non-temporal from the first vector-aligned element (the output of a lag
  * matrix is many times the input and is not read back soon), plain stores around it. */
 static inline void stream_row_f64(double *o, const double *src, size_t n) {
@@ -245,6 +226,29 @@ static inline void stream_row_f32(float *o, const float *src, size_t n) {
   for (; i + SK_VF_N <= n; i += SK_VF_N) vf_stream(o + i, vf_loadu(src + i));
   for (; i < n; i++) o[i] = src[i];
 }
+
+/* out = finite(x) ? x : fill[j], row by row; f32 goes through f64 lanes and back (exact). With
+ * stream, each row is built in buf (cols elements, L1) and copied out with non-temporal stores:
+ * a big output is then written without first being read into cache. */
+#define DEFINE_FILL(T, S)                                                                        \
+  void SK_FN(col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill, \
+                           T *out, size_t ldo, T *buf, int stream) {                             \
+    for (size_t r = 0; r < rows; r++) {                                                          \
+      const T *row = x + r * ldx;                                                                \
+      T *o = stream ? buf : out + r * ldo;                                                       \
+      size_t j = 0;                                                                              \
+      for (; j + SK_VD_N <= cols; j += SK_VD_N) {                                                \
+        vd v = SK_LD(row + j);                                                                   \
+        SK_ST(o + j, vd_blend(vd_nonfinite(v), vd_loadu(fill + j), v));                          \
+      }                                                                                          \
+      if (j < cols) {                                                                            \
+        vd v = SK_LDN(row + j, cols - j);                                                        \
+        SK_STN(o + j, vd_blend(vd_nonfinite(v), vd_loadu_n(fill + j, cols - j), v), cols - j);   \
+      }                                                                                          \
+      if (stream) stream_row_##S(out + r * ldo, buf, cols);                                      \
+    }                                                                                            \
+    if (stream) sk_stream_fence();                                                               \
+  }
 
 /* Output row r, group j = (x[r][j], x[r-1][j], ..., x[r-L][j]) is output row r-1 shifted right by
  * one element, with x[r][j] written over each group's first slot (the element shifted in there is

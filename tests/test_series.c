@@ -236,6 +236,23 @@ Test(series, col_fill_nonfinite) {
           }
           free(x); free(o); free(xf); free(of); free(fill);
         }
+    /* big enough for the streaming path (>= 8 MiB out), ldo odd so rows start misaligned */
+    for (size_t ldo = 37; ldo <= 38; ldo++) {
+      size_t rows = 30000, cols = 37;
+      double *x = malloc(rows * cols * sizeof *x), *o = malloc(rows * ldo * sizeof *o), fill[37];
+      float *xf = malloc(rows * cols * sizeof *xf), *of = malloc(rows * ldo * 2 * sizeof *of);
+      for (size_t j = 0; j < cols; j++) fill[j] = -(double)j;
+      for (size_t i = 0; i < rows * cols; i++) x[i] = i % 7 == 0 ? NAN : (double)i, xf[i] = (float)x[i];
+      cr_assert_eq(sk_col_fill_nonfinite_f64(rows, cols, x, cols, fill, o, ldo), SK_OK);
+      cr_assert_eq(sk_col_fill_nonfinite_f32(rows, cols, xf, cols, fill, of, 2 * ldo), SK_OK);
+      for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < cols; j++) {
+          size_t i = r * cols + j;
+          cr_assert(o[r * ldo + j] == (i % 7 ? (double)i : fill[j]), "big fill isa=%s (%zu,%zu)", sk_isa_name(isa), r, j);
+          cr_assert(of[r * 2 * ldo + j] == (i % 7 ? (float)i : (float)fill[j]), "big fill f32 isa=%s", sk_isa_name(isa));
+        }
+      free(x); free(o); free(xf); free(of);
+    }
     /* input and output both end at guard pages */
     for (size_t cols = 1; cols <= 19; cols++) {
       size_t rows = 3;
