@@ -355,7 +355,7 @@ static void check_pvalue(double got, double z, int precise, sk_isa isa, size_t i
   long double x = fminl(fabsl((long double)z) / sqrtl(2.0L), 40.0L); /* the result is 0 beyond */
   /* 4 ulp (SLEEF's 1.5, the first-order correction, rounding); subnormal results: absolute.
    * With a binary64 reference, its own z / sqrt(2) rounding costs it ~2 x^2 ulp. */
-  long double tol = 4 * DBL_EPSILON * want * (precise ? 1 : 1 + 2 * x * x) + 8 * DBL_TRUE_MIN;
+  long double tol = (4 * DBL_EPSILON * (precise ? 1 : 1 + 2 * x * x)) * want + 8 * DBL_TRUE_MIN;
   cr_assert(fabsl(got - want) <= tol, "pvalue isa=%s z=%.17g (i=%zu n=%zu): %.17g vs %.17Lg (%.2Lg ulp)",
             sk_isa_name(isa), z, i, n, got, want, fabsl(got - want) / (DBL_EPSILON * want));
 }
