@@ -136,6 +136,11 @@ def main():
     ok = np.array_equal(sk_fill(), np.where(np.isfinite(xn), xn, fill))
     row(f"col_fill_nonfinite {rows:.0e} x {cols} f64", sk_fill, "np.where(np.isfinite)",
         lambda: np.where(np.isfinite(xn), xn, fill), ok)
+    out = np.empty_like(xn)
+    row(f"  same, output preallocated (kernel only)", lambda: lib.sk_col_fill_nonfinite_f64(
+        rows, cols, ptr(xn), cols, ptr(fill), ptr(out), cols), "np.where(np.isfinite)",
+        lambda: np.where(np.isfinite(xn), xn, fill), ok)
+    del out
     del xn, mask
 
     # ---- normal p-values, 1e7 f64

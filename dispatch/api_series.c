@@ -67,7 +67,9 @@ static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz) {
     if (!((const void *)out == (const void *)x && ldo == ldx) && sk_overlap(out, ob, x, xb))     \
       return SK_EINVAL; /* in place must alias exactly */                                        \
     if (sk_overlap(out, ob, fill, cols * sizeof(double))) return SK_EINVAL;                      \
-    int stream = (const void *)out != (const void *)x && ob >= SK_STREAM_BYTES;                  \
+    /* rows of < 4 KiB measured slower streamed: the partial lines at each row's ends */        \
+    int stream = (const void *)out != (const void *)x && ob >= SK_STREAM_BYTES &&               \
+                 cols * sizeof(T) >= 4096;                                                       \
     T *buf = stream ? malloc(cols * sizeof(T)) : NULL; /* cols * sizeof(T) <= ob: no overflow */ \
     if (stream && !buf) return SK_ENOMEM;                                                        \
     SK_K->col_fill_##S(x, rows, cols, ldx, fill, out, ldo, buf, stream);                         \

@@ -217,7 +217,8 @@ SK_API sk_status sk_col_ar1_f32(size_t rows, size_t cols, const float *x, size_t
                                 double *phi, double *mu);
 /* out = x with the non-finite entries (NaN, +-Inf) of column j replaced by fill[j] (rounded to
  * float for _f32). out may be x itself (same pointer and ldo == ldx); any other overlap, with x
- * or with fill, is SK_EINVAL. Big out-of-place outputs (>= 8 MiB) use non-temporal stores. */
+ * or with fill, is SK_EINVAL. Big out-of-place outputs (>= 8 MiB, rows >= 4 KiB) use
+ * non-temporal stores. */
 SK_API sk_status sk_col_fill_nonfinite_f64(size_t rows, size_t cols, const double *x, size_t ldx,
                                            const double *fill, double *out, size_t ldo);
 SK_API sk_status sk_col_fill_nonfinite_f32(size_t rows, size_t cols, const float *x, size_t ldx,

@@ -236,10 +236,11 @@ Test(series, col_fill_nonfinite) {
           }
           free(x); free(o); free(xf); free(of); free(fill);
         }
-    /* big enough for the streaming path (>= 8 MiB out), ldo odd so rows start misaligned */
-    for (size_t ldo = 37; ldo <= 38; ldo++) {
-      size_t rows = 30000, cols = 37;
-      double *x = malloc(rows * cols * sizeof *x), *o = malloc(rows * ldo * sizeof *o), fill[37];
+    /* big enough for the streaming path (>= 8 MiB out, rows >= 4 KiB), ldo odd so rows start
+     * misaligned */
+    for (size_t ldo = 1100; ldo <= 1101; ldo++) {
+      size_t rows = 1000, cols = 1100;
+      double *x = malloc(rows * cols * sizeof *x), *o = malloc(rows * ldo * sizeof *o), fill[1100];
       float *xf = malloc(rows * cols * sizeof *xf), *of = malloc(rows * ldo * 2 * sizeof *of);
       for (size_t j = 0; j < cols; j++) fill[j] = -(double)j;
       for (size_t i = 0; i < rows * cols; i++) x[i] = i % 7 == 0 ? NAN : (double)i, xf[i] = (float)x[i];
