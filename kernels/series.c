@@ -191,8 +191,8 @@ static inline void ar1_finish(const ar1_sums *g, double pivot, double *phi, doub
       for (size_t r = b; r < e; r++) ar1_pass1_##S(x + r * ldx, cols, piv, bs, bc);              \
       for (size_t j = 0; j < cp; j++) bs[j] = bc[j] > 0 ? bs[j] / bc[j] : 0.0; /* block mean */  \
       size_t e2 = rows - e < R ? rows : e + R, nstrip = (cols + SK_VD_N - 1) / SK_VD_N;          \
-      const char *pf = (const char *)(x + e * ldx), /* the next block's extent, if any */         \
-                 *pfe = e2 > e ? (const char *)(x + (e2 - 1) * ldx + cols) : pf;                \
+      const char *pf = NULL, *pfe = NULL; /* the next block's extent, if any */                 \
+      if (e2 > e) pf = (const char *)(x + e * ldx), pfe = (const char *)(x + (e2 - 1) * ldx + cols); \
       size_t pfstep = ((size_t)(pfe - pf) / 64 + nstrip * (e - b) - 1) / (nstrip * (e - b));      \
       for (size_t j = 0; j < cols; j += SK_VD_N)                                                 \
         ar1_strip_##S(x, ldx, b, e, j, cols - j < SK_VD_N ? cols - j : SK_VD_N, piv, bs, prev,  \
