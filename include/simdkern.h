@@ -152,6 +152,24 @@ SK_API sk_status sk_rbf_kernel_f32(size_t nx, size_t ny, size_t d, const float *
                                    const float *y, size_t ldy, double gamma, float *out,
                                    size_t ldo);
 
+/* ---- Vector math through SLEEF (per-ISA entry points; libm when built without SLEEF) --------- */
+/* Two-sided normal p-values: out[i] = erfc(|z[i]| / sqrt(2)) (= 2 * scipy.stats.norm.sf(|z|)),
+ * within a few ulp of the exact value for f64 (the argument is carried as a double-double, so
+ * large |z| loses nothing to rounding z / sqrt(2)); f32 is computed in f64 and rounded once.
+ * NaN gives NaN, +-Inf gives 0. out may be z itself; any other overlap is SK_EINVAL. */
+SK_API sk_status sk_norm_pvalue_f64(const double *z, size_t n, double *out);
+SK_API sk_status sk_norm_pvalue_f32(const float *z, size_t n, float *out);
+/* DFT power spectrum: power[k] = |sum_t x[t*stride] exp(-2 pi i k t / n)|^2 for k < nbins (any
+ * nbins: bins k >= n repeat periodically). O(n * nbins) in f64 (an FFT is faster for full
+ * spectra of long signals; this suits few bins or odd n): the angle is reduced exactly as
+ * (k t mod n) / n and twiddles come from SLEEF's sincospi, so the error stays near
+ * n * eps * (sum |x|)^2. n == 0: every bin is 0. NaN or Inf in x make the bins NaN or Inf.
+ * power must not overlap x. Extra memory: 3n doubles. */
+SK_API sk_status sk_dft_power_f64(const double *x, size_t n, size_t stride, size_t nbins,
+                                  double *power);
+SK_API sk_status sk_dft_power_f32(const float *x, size_t n, size_t stride, size_t nbins,
+                                  float *power);
+
 /* ---- Selection and robust statistics --------------------------------------------------------- */
 /* 1-D inputs that may be a matrix column take a stride in elements (>= 1). */
 /* First index of the smallest / largest element. SK_NAN_PROPAGATE: the first NaN wins (numpy
@@ -226,6 +244,37 @@ SK_API sk_status sk_col_quantile_f64(size_t rows, size_t cols, const double *x, 
 SK_API sk_status sk_col_quantile_f32(size_t rows, size_t cols, const float *x, size_t ldx,
                                      const double *q, size_t nq, sk_quantile_method method,
                                      sk_nan_policy nan, double *out);
+
+/* ---- Time series: AR(1), non-finite fill, lag matrix ----------------------------------------- */
+/* AR(1) coefficient of the finite values of x (NaN and +-Inf are dropped; consecutive kept values
+ * are neighbours): mu = their mean, phi = sum xc[t] xc[t-1] / sum xc[t-1]^2 with xc = x - mu.
+ * Fewer than 3 kept values, or a zero denominator, give phi = 0; no kept value gives mu = NaN.
+ * Accumulated in f64, shifted by the first kept value and blocked two-pass with exact
+ * re-centring between blocks (accurate on offset data such as 1e8 + noise), one read of x.
+ * phi or mu may be NULL. */
+SK_API sk_status sk_ar1_f64(const double *x, size_t n, size_t stride, double *phi, double *mu);
+SK_API sk_status sk_ar1_f32(const float *x, size_t n, size_t stride, double *phi, double *mu);
+/* The same per column of a row-major rows x cols matrix (phi[j], mu[j]), read in row order;
+ * one of phi, mu may be NULL; they must not overlap x or each other. */
+SK_API sk_status sk_col_ar1_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                double *phi, double *mu);
+SK_API sk_status sk_col_ar1_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                double *phi, double *mu);
+/* out = x with the non-finite entries (NaN, +-Inf) of column j replaced by fill[j] (rounded to
+ * float for _f32). out may be x itself (same pointer and ldo == ldx); any other overlap, with x
+ * or with fill, is SK_EINVAL. Big out-of-place outputs (>= 8 MiB, rows >= 4 KiB) use
+ * non-temporal stores. */
+SK_API sk_status sk_col_fill_nonfinite_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                           const double *fill, double *out, size_t ldo);
+SK_API sk_status sk_col_fill_nonfinite_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                           const double *fill, float *out, size_t ldo);
+/* Lagged copies: out is rows x cols*(max_lag+1), out[r*ldo + j*(max_lag+1) + L] =
+ * x[(r-L)*ldx + j], NaN for r < L. ldo >= cols*(max_lag+1) else SK_EINVAL; out must not overlap
+ * x. Big outputs (>= 8 MiB) are written with non-temporal stores (not left in cache). */
+SK_API sk_status sk_lag_matrix_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                   size_t max_lag, double *out, size_t ldo);
+SK_API sk_status sk_lag_matrix_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                   size_t max_lag, float *out, size_t ldo);
 
 #ifdef __cplusplus
 }

@@ -41,6 +41,22 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
   size_t (*topk_next_##S)(const T *x, size_t i, size_t n, T thr, int largest);                   \
   size_t nr_##S; /* rows per packed panel */
 
+/* Time series and SLEEF vector math (series.c, vecmath.c). Column kernels keep per-column state
+ * in w: SK_AR1_COLW arrays of SK_COLPAD(cols) doubles (padded so tail vectors stay inside). */
+#define SK_COLPAD(c) (((c) + 15) / 16 * 16)
+#define SK_AR1_COLW 16
+#define SK_SERIES_KERNELS(T, S)                                                                  \
+  void (*ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);                 \
+  void (*col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w, double *phi,  \
+                      double *mu);                                                               \
+  /* buf: cols elements, used with stream (non-temporal stores) */                               \
+  void (*col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill,     \
+                       T *out, size_t ldo, T *buf, int stream);                                  \
+  /* buf: 2 * cols * (max_lag + 1) elements; stream: non-temporal stores */                      \
+  void (*lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,       \
+                         T *out, size_t ldo, T *buf, int stream);                                \
+  void (*norm_pvalue_##S)(const T *z, size_t n, T *out);
+
 typedef struct sk_kernels {
   double (*dot_f32)(const float *a, const float *b, size_t n);
   double (*dot_f64)(const double *a, const double *b, size_t n);
@@ -76,6 +92,11 @@ typedef struct sk_kernels {
   SK_MATRIX_KERNELS(float, f32)
   SK_MATRIX_KERNELS(double, f64)
   size_t mr; /* x rows per register tile */
+  SK_SERIES_KERNELS(float, f32)
+  SK_SERIES_KERNELS(double, f64)
+  /* DFT: cs = cos then sin of 2 pi m / n (2n doubles); |X_k|^2 of contiguous x for k < n */
+  void (*dft_twiddles)(size_t n, double *cs);
+  double (*dft_bin)(const double *x, size_t n, const double *cs, size_t k);
 } sk_kernels;
 
 /* One table per compiled ISA, defined by kernels/table.c built with that ISA's flags. */

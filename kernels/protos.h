@@ -25,6 +25,19 @@
   void SK_FN(cluster_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,         \
                                size_t d, const size_t *label, size_t k, double *sums);         \
   size_t SK_FN(topk_next_##S)(const T *x, size_t i, size_t n, T thr, int largest);
+#define SK_SERIES_PROTOS(T, S)                                                                   \
+  void SK_FN(ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);              \
+  void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,           \
+                          double *phi, double *mu);                                              \
+  void SK_FN(col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill, \
+                           T *out, size_t ldo, T *buf, int stream);                              \
+  void SK_FN(lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,   \
+                             T *out, size_t ldo, T *buf, int stream);                            \
+  void SK_FN(norm_pvalue_##S)(const T *z, size_t n, T *out);
+SK_SERIES_PROTOS(float, f32)
+SK_SERIES_PROTOS(double, f64)
+void SK_FN(dft_twiddles)(size_t n, double *cs);
+double SK_FN(dft_bin)(const double *x, size_t n, const double *cs, size_t k);
 SK_PAIR_PROTOS(float, f32)
 SK_PAIR_PROTOS(double, f64)
 SK_MATRIX_PROTOS(float, f32)

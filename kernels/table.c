@@ -13,6 +13,11 @@
                          .cluster_sums_##S = SK_FN(cluster_sums_##S),               \
                          .topk_next_##S = SK_FN(topk_next_##S), .nr_##S = SK_NV * (LANES)
 
+#define SERIES(S) .ar1_##S = SK_FN(ar1_##S), .col_ar1_##S = SK_FN(col_ar1_##S),           \
+                  .col_fill_##S = SK_FN(col_fill_##S), .lag_matrix_##S = SK_FN(lag_matrix_##S), \
+                  .norm_pvalue_##S = SK_FN(norm_pvalue_##S)
+
 const sk_kernels SK_FN(table) = {
     PAIRS(f32), PAIRS(f64), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N), .mr = SK_MR,
+    SERIES(f32), SERIES(f64), .dft_twiddles = SK_FN(dft_twiddles), .dft_bin = SK_FN(dft_bin),
 };

@@ -36,6 +36,13 @@ static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd4_u10avx2
 #define SK_SLEEF_EXPF Sleef_expf8_u10avx2
+#define SK_SLEEF_ERFCD Sleef_erfcd4_u15avx2
+#define SK_SLEEF_SINCOSPID Sleef_sincospid4_u05avx2
+/* narrowing f64 -> f32 store (f32 results computed in f64 lanes) and non-temporal stores */
+static inline void vd_storeu_f32(float *p, vd v) { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)); }
+static inline void vd_stream(double *p, vd v) { _mm256_stream_pd(p, v); } /* p 32-byte aligned */
+static inline void vf_stream(float *p, vf v) { _mm256_stream_ps(p, v); }
+static inline void sk_stream_fence(void) { _mm_sfence(); }
 static inline int vd_any_lt(vd a, vd b) { return _mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_LT_OQ)) != 0; }
 static inline int vd_any_gt(vd a, vd b) { return _mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_GT_OQ)) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LT_OQ)) != 0; }

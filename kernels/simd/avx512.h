@@ -52,6 +52,17 @@ static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd8_u10avx512f
 #define SK_SLEEF_EXPF Sleef_expf16_u10avx512f
+#define SK_SLEEF_ERFCD Sleef_erfcd8_u15avx512f
+#define SK_SLEEF_SINCOSPID Sleef_sincospid8_u05avx512f
+/* narrowing f64 -> f32 stores (f32 results computed in f64 lanes) and non-temporal stores */
+#define SK_VD_HAVE_STORE_F32_N 1
+static inline void vd_storeu_f32(float *p, vd v) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(v)); }
+static inline void vd_storeu_f32_n(float *p, vd v, size_t n) {
+  _mm256_mask_storeu_ps(p, (__mmask8)((1u << n) - 1), _mm512_cvtpd_ps(v));
+}
+static inline void vd_stream(double *p, vd v) { _mm512_stream_pd(p, v); } /* p 64-byte aligned */
+static inline void vf_stream(float *p, vf v) { _mm512_stream_ps(p, v); }
+static inline void sk_stream_fence(void) { _mm_sfence(); }
 static inline int vd_any_lt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ) != 0; }
 static inline int vd_any_gt(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ) != 0; }

@@ -31,6 +31,14 @@ static inline vf vf_sqrt(vf a) { return vsqrtq_f32(a); }
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10advsimd
 #define SK_SLEEF_EXPF Sleef_expf4_u10advsimd
+#define SK_SLEEF_ERFCD Sleef_erfcd2_u15advsimd
+#define SK_SLEEF_SINCOSPID Sleef_sincospid2_u05advsimd
+/* narrowing f64 -> f32 store (f32 results computed in f64 lanes); no non-temporal store
+ * intrinsic here, so "streaming" stores are plain stores */
+static inline void vd_storeu_f32(float *p, vd v) { vst1_f32(p, vcvt_f32_f64(v)); }
+static inline void vd_stream(double *p, vd v) { vst1q_f64(p, v); }
+static inline void vf_stream(float *p, vf v) { vst1q_f32(p, v); }
+static inline void sk_stream_fence(void) {}
 static inline int vd_any_lt(vd a, vd b) { return vmaxvq_u32(vreinterpretq_u32_u64(vcltq_f64(a, b))) != 0; }
 static inline int vd_any_gt(vd a, vd b) { return vmaxvq_u32(vreinterpretq_u32_u64(vcgtq_f64(a, b))) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return vmaxvq_u32(vcltq_f32(a, b)) != 0; }

@@ -39,6 +39,15 @@ static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
 #define SK_NV 4
 #define SK_SLEEF_EXPD Sleef_exp_u10
 #define SK_SLEEF_EXPF Sleef_expf_u10
+#define SK_SLEEF_ERFCD Sleef_erfc_u15
+#define SK_SLEEF_SINCOSPID Sleef_sincospi_u05
+/* narrowing f64 -> f32 store; "streaming" stores are plain stores */
+#define SK_VD_HAVE_STORE_F32_N 1
+static inline void vd_storeu_f32(float *p, vd v) { *p = (float)v; }
+static inline void vd_storeu_f32_n(float *p, vd v, size_t n) { (void)p; (void)v; (void)n; } /* n is 0 */
+static inline void vd_stream(double *p, vd v) { *p = v; }
+static inline void vf_stream(float *p, vf v) { *p = v; }
+static inline void sk_stream_fence(void) {}
 static inline int vd_any_lt(vd a, vd b) { return a < b; }
 static inline int vd_any_gt(vd a, vd b) { return a > b; }
 static inline int vf_any_lt(vf a, vf b) { return a < b; }

@@ -17,6 +17,10 @@
  *   adds 1 where m holds, vdc_sum), vd_abs, vd_round_f32 (to float precision and back),
  *   vd_compress(dst, m, v): store the m lanes of v packed at dst (may write SK_VD_N slots), count;
  *   vdm_bits (lane i -> bit i), vdc_lanes (the counters to memory)
+ * vd_erfc (SLEEF u15) and vd_sincospi (sin and cos of pi*a, SLEEF u05): SK_SLEEF_ERFCD and
+ *   SK_SLEEF_SINCOSPID in each layer
+ * vd_storeu_f32(_n): round f64 lanes to f32 and store; vd_stream / vf_stream: non-temporal store
+ *   to a vector-aligned address (plain store where the ISA has none), sk_stream_fence after them
  * SK_MR x SK_NV: the register tile of the matrix kernels (rows x vectors of accumulators). */
 #ifndef SK_SIMD_H
 #define SK_SIMD_H
@@ -82,12 +86,26 @@ static inline void vf_storeu_n(float *p, vf v, size_t n) {
 }
 #endif
 
+#ifndef SK_VD_HAVE_STORE_F32_N
+static inline void vd_storeu_f32_n(float *p, vd v, size_t n) {
+  double buf[SK_VD_N];
+  vd_storeu(buf, v);
+  for (size_t i = 0; i < n; i++) p[i] = (float)buf[i];
+}
+#endif
+
 /* exp through SLEEF's entry point for this ISA (never SLEEF's own dispatcher, which does not
  * check XCR0); lane by lane through libm when the build has no SLEEF. */
 #ifdef SK_HAVE_SLEEF
 #include <sleef.h>
 static inline vd vd_exp(vd v) { return SK_SLEEF_EXPD(v); }
 static inline vf vf_exp(vf v) { return SK_SLEEF_EXPF(v); }
+static inline vd vd_erfc(vd v) { return SK_SLEEF_ERFCD(v); }
+static inline void vd_sincospi(vd a, vd *s, vd *c) {
+  __typeof__(SK_SLEEF_SINCOSPID(a)) r = SK_SLEEF_SINCOSPID(a);
+  *s = r.x;
+  *c = r.y;
+}
 #else
 #include <math.h>
 static inline vd vd_exp(vd v) {
@@ -101,6 +119,19 @@ static inline vf vf_exp(vf v) {
   vf_storeu(b, v);
   for (int i = 0; i < SK_VF_N; i++) b[i] = expf(b[i]);
   return vf_loadu(b);
+}
+static inline vd vd_erfc(vd v) {
+  double b[SK_VD_N];
+  vd_storeu(b, v);
+  for (int i = 0; i < SK_VD_N; i++) b[i] = erfc(b[i]);
+  return vd_loadu(b);
+}
+static inline void vd_sincospi(vd a, vd *s, vd *c) { /* less accurate than SLEEF's: pi rounded */
+  double b[SK_VD_N], bs[SK_VD_N], bc[SK_VD_N];
+  vd_storeu(b, a);
+  for (int i = 0; i < SK_VD_N; i++) bs[i] = sin(M_PI * b[i]), bc[i] = cos(M_PI * b[i]);
+  *s = vd_loadu(bs);
+  *c = vd_loadu(bc);
 }
 #endif
 
@@ -121,5 +152,8 @@ static inline size_t vd_compress(double *dst, vdm m, vd v) {
 /* Loads that follow the pointer's element type, so a kernel body is written once for f32 and f64. */
 #define SK_LD(p) _Generic((p), const float *: vd_load_f32, const double *: vd_loadu)(p)
 #define SK_LDN(p, n) _Generic((p), const float *: vd_load_f32_n, const double *: vd_loadu_n)(p, n)
+/* ... and stores (f64 lanes rounded once to f32 for float outputs) */
+#define SK_ST(p, v) _Generic((p), float *: vd_storeu_f32, double *: vd_storeu)(p, v)
+#define SK_STN(p, v, n) _Generic((p), float *: vd_storeu_f32_n, double *: vd_storeu_n)(p, v, n)
 
 #endif

@@ -33,6 +33,13 @@ static inline vf vf_sqrt(vf a) { return _mm_sqrt_ps(a); }
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10sse4
 #define SK_SLEEF_EXPF Sleef_expf4_u10sse4
+#define SK_SLEEF_ERFCD Sleef_erfcd2_u15sse4
+#define SK_SLEEF_SINCOSPID Sleef_sincospid2_u05sse4
+/* narrowing f64 -> f32 store (f32 results computed in f64 lanes) and non-temporal stores */
+static inline void vd_storeu_f32(float *p, vd v) { _mm_storel_pi((__m64 *)(void *)p, _mm_cvtpd_ps(v)); }
+static inline void vd_stream(double *p, vd v) { _mm_stream_pd(p, v); } /* p 16-byte aligned */
+static inline void vf_stream(float *p, vf v) { _mm_stream_ps(p, v); }
+static inline void sk_stream_fence(void) { _mm_sfence(); }
 static inline int vd_any_lt(vd a, vd b) { return _mm_movemask_pd(_mm_cmplt_pd(a, b)) != 0; }
 static inline int vd_any_gt(vd a, vd b) { return _mm_movemask_pd(_mm_cmpgt_pd(a, b)) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return _mm_movemask_ps(_mm_cmplt_ps(a, b)) != 0; }
