@@ -61,6 +61,38 @@ def main():
         lambda: scipy.stats.zscore(m), np.allclose(simdkern.zscore(m), scipy.stats.zscore(m), rtol=1e-9, atol=1e-9))
     row(f"argmax axis=0 {m.shape[0]:.0e} x 50 f64", lambda: simdkern.argmax(m, axis=0), "numpy argmax(axis=0)",
         lambda: np.argmax(m, axis=0), np.array_equal(simdkern.argmax(m, axis=0), np.argmax(m, axis=0)))
+    # order statistics: every result must equal numpy/scipy bit for bit
+    eq = lambda a, b: np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    for n in (10_000, 10_000_000 // scale):
+        v = rng.standard_normal(n)
+        row(f"median of {n:.0e} f64", lambda: simdkern.median(v), "numpy median", lambda: np.median(v),
+            eq(simdkern.median(v), np.median(v)))
+    v32 = v.astype(np.float32)
+    row(f"median of {v32.size:.0e} f32", lambda: simdkern.median(v32), "numpy median", lambda: np.median(v32),
+        eq(simdkern.median(v32), np.median(v32)))
+    pct = [1, 5, 25, 50, 75, 95, 99]
+    row(f"7 percentiles of {v.size:.0e} f64", lambda: simdkern.percentile(v, pct), "numpy percentile",
+        lambda: np.percentile(v, pct), eq(simdkern.percentile(v, pct), np.percentile(v, pct)))
+    for rows in (10_000, 1_000_000 // scale):
+        c = rng.standard_normal((rows, 50)) * 2 + 5
+        def np_med_mad():
+            md = np.median(c, axis=0)
+            return md, np.median(np.abs(c - md), axis=0)
+        def sk_med_mad():
+            return simdkern.median(c, axis=0), simdkern.median_abs_deviation(c, axis=0)
+        ok = eq(sk_med_mad()[0], np_med_mad()[0]) and eq(sk_med_mad()[1], np_med_mad()[1])
+        row(f"column median + MAD {rows:.0e} x 50 f64", sk_med_mad, "numpy median(axis=0) x2", np_med_mad, ok)
+    def sk_robust_z():
+        md, mad = simdkern.median(m, axis=0), simdkern.median_abs_deviation(m, axis=0)
+        out = np.empty_like(m)
+        lib.sk_col_zscore_f64(m.shape[0], m.shape[1], m.ctypes.data, m.shape[1], md.ctypes.data,
+                              (mad * 1.482602218505602).ctypes.data, 0.0, out.ctypes.data, m.shape[1])
+        return out
+    def np_robust_z():
+        md = np.median(m, axis=0)
+        return (m - md) / (np.median(np.abs(m - md), axis=0) * 1.482602218505602)
+    row(f"robust z (median/MAD) {m.shape[0]:.0e} x 50 f64", sk_robust_z, "numpy", np_robust_z,
+        np.allclose(sk_robust_z(), np_robust_z(), rtol=1e-12, atol=0))
     print(f"\nchecks: {'all PASS' if not failed else f'{failed} FAIL'}")
     return 1 if failed else 0
 
