@@ -19,7 +19,7 @@ __all__ = [
     "cdist", "euclidean_distances", "cosine_similarity", "pairwise_distances_argmin",
     "pairwise_distances_argmin_min", "rbf_kernel", "silhouette_score", "silhouette_samples",
     "topk", "dot", "argmin", "argmax", "zscore", "median", "nanmedian", "quantile", "nanquantile",
-    "percentile", "nanpercentile", "median_abs_deviation", "isa", "set_isa", "set_num_threads",
+    "percentile", "nanpercentile", "median_abs_deviation", "ar1", "isa", "set_isa", "set_num_threads",
     "SimdkernError",
 ]
 
@@ -66,6 +66,8 @@ for _t in ("f32", "f64"):
         "sk_col_median_%s": [_S, _S, _P, _S, _I, _P],
         "sk_col_median_mad_%s": [_S, _S, _P, _S, _I, _P, _P],
         "sk_col_quantile_%s": [_S, _S, _P, _S, _P, _S, _I, _I, _P],
+        "sk_ar1_%s": [_P, _S, _S, _P, _P],
+        "sk_col_ar1_%s": [_S, _S, _P, _S, _P, _P],
     }.items():
         _f = getattr(_lib, _name % _t)
         _f.argtypes, _f.restype = _args, _I
@@ -448,6 +450,31 @@ def median_abs_deviation(x, axis=0, scale=1.0, nan_policy="propagate"):
         raise ValueError("The input contains nan values")
     mad = _order_stat("mad", xa, axis, 1 if nan_policy == "omit" else 0)[1]
     return mad / scale
+
+
+def ar1(x, axis=0, return_mean=False):
+    """AR(1) coefficient phi along an axis: non-finite values dropped, the kept sequence centred
+    by its mean mu, phi = sum(xc[t] xc[t-1]) / sum(xc[t-1]^2); fewer than 3 kept values or a zero
+    denominator give 0. float64 results; (phi, mu) with return_mean=True."""
+    a = np.asarray(x)
+    dtype = np.float32 if a.dtype == np.float32 else np.float64
+    a = a.astype(dtype, copy=False)
+    sfx, item = _sfx(dtype), a.dtype.itemsize
+    if a.ndim == 1 or axis is None:
+        v = a.reshape(-1) if a.ndim == 1 else np.ascontiguousarray(a).reshape(-1)
+        if v.strides[0] <= 0 or v.strides[0] % item:  # a reversed view is copied, not reversed
+            v = np.ascontiguousarray(v)
+        phi, mu = ctypes.c_double(), ctypes.c_double()
+        _check(getattr(_lib, "sk_ar1_" + sfx)(_ptr(v), v.size, max(1, v.strides[0] // item),
+                                               ctypes.addressof(phi), ctypes.addressof(mu)))
+        return (phi.value, mu.value) if return_mean else phi.value
+    if a.ndim != 2 or axis not in (0, 1, -1, -2):
+        raise ValueError("simdkern.ar1: 1-D, or 2-D with axis 0 or 1")
+    m = a if axis % 2 == 0 else a.T  # series run down the columns of m
+    m, ld = _rows(m, dtype, "x")
+    phi, mu = np.empty(m.shape[1]), np.empty(m.shape[1])
+    _check(getattr(_lib, "sk_col_ar1_" + sfx)(m.shape[0], m.shape[1], _ptr(m), ld, _ptr(phi), _ptr(mu)))
+    return (phi, mu) if return_mean else phi
 
 
 def isa():

@@ -264,3 +264,37 @@ def test_order_statistics_bad_arguments():
         simdkern.median(np.zeros((2, 2, 2)), axis=0)
     assert np.isnan(simdkern.median(np.array([])))
     assert simdkern.median(np.array([3, 1, 2])) == 2.0  # integers become float64
+
+
+def _ar1_ref(v):
+    v = np.asarray(v, dtype=np.float64)
+    k = v[np.isfinite(v)]
+    if k.size == 0:
+        return 0.0, np.nan
+    mu = k.mean()
+    c = k - mu
+    den = np.dot(c[:-1], c[:-1])
+    return (0.0 if k.size < 3 or den == 0 else np.dot(c[1:], c[:-1]) / den), mu
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_ar1_matches_numpy_reference(isa, dtype):
+    rng = np.random.default_rng(5)
+    e = rng.standard_normal((4000, 6))
+    X = np.empty_like(e)
+    X[0] = e[0]
+    for t in range(1, 4000):
+        X[t] = 0.6 * X[t - 1] + e[t]
+    X = (X + 1e3).astype(dtype)
+    X[rng.integers(0, 4000, 50), rng.integers(0, 6, 50)] = np.nan
+    X[7, 2] = np.inf
+    for A, axis in ((X, 0), (X.T, 1), (np.asfortranarray(X), 0), (X[::2, 1:5], 0)):
+        phi, mu = simdkern.ar1(A, axis=axis, return_mean=True)
+        B = A if axis == 0 else A.T
+        for j in range(B.shape[1]):
+            rp, rm = _ar1_ref(B[:, j])
+            assert abs(phi[j] - rp) <= 1e-9 and abs(mu[j] - rm) <= 1e-9 * abs(rm)
+    v = X[:, 3]
+    assert abs(simdkern.ar1(v) - _ar1_ref(v)[0]) <= 1e-9
+    assert simdkern.ar1(np.array([1.0, np.nan])) == 0.0
+    assert np.isnan(simdkern.ar1(np.array([np.nan]), return_mean=True)[1])
