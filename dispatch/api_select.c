@@ -101,6 +101,7 @@ static sk_status state_init(sel_state *s, const sk_sel_src *src, sk_rank_fn fn, 
                             size_t maxr) {
   memset(s, 0, sizeof *s);
   s->job.src = *src, s->job.ranks = fn, s->job.ctx = ctx, s->job.maxr = maxr;
+  s->job.allow_fast = 1; /* the column callers turn it off */
   s->r = malloc((maxr ? maxr : 1) * sizeof *s->r);
   s->v = malloc((maxr ? maxr : 1) * sizeof *s->v);
   return s->r && s->v ? SK_OK : SK_ENOMEM;
@@ -253,7 +254,10 @@ static sk_status col_setup(const colmat *c, sel_state *s, sk_rank_fn fn, const v
   for (size_t j = 0; j < c->cols && st == SK_OK; j++) {
     sk_sel_src src = {.x = c->rows ? (const char *)c->x + j * c->esz : NULL, .f32 = c->f32, .n = c->rows,
                       .stride = c->ldx, .mode = mode, .center = center ? center[j] : 0};
-    if ((st = state_init(&s[j], &src, fn, ctx, maxr)) == SK_OK) st = sk_sel_plan(&s[j].job);
+    if ((st = state_init(&s[j], &src, fn, ctx, maxr)) == SK_OK) {
+      s[j].job.allow_fast = 0; /* the column kernel makes robust counts */
+      st = sk_sel_plan(&s[j].job);
+    }
   }
   return st;
 }

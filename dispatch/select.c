@@ -119,6 +119,17 @@ void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt) {
   const sk_kernels *k = SK_K;
   const sk_sel_src *s = &job->src;
   if (!cnt) return; /* x may be NULL when empty */
+  if (job->fast) { /* one group: the plan allows fast only for nb <= SK_SEL_MAXB */
+    size_t nan = 0;
+    if (s->f32)
+      k->sel_fast_f32((const float *)s->x + i0 * s->stride, cnt, s->stride, s->mode, s->center,
+                      job->b, job->nb, &job->shared, &nan);
+    else
+      k->sel_fast_f64((const double *)s->x + i0 * s->stride, cnt, s->stride, s->mode, s->center,
+                      job->b, job->nb, &job->shared, &nan);
+    job->nan += nan;
+    return;
+  }
   for (size_t g = 0; g < job->nb; g += SK_SEL_MAXB) {
     size_t nan = 0, nb = job->nb - g < SK_SEL_MAXB ? job->nb - g : SK_SEL_MAXB;
     if (s->f32)
@@ -244,7 +255,12 @@ whole: /* one bracket holding every finite value (capped when the sample saw onl
   job->nb = 1;
   cap_total = job->b[0].cap;
 alloc:
-  job->mem = malloc((cap_total + job->nb * SK_SEL_SLACK) * sizeof(double));
+  /* The fast first pass suits continuous data: a degenerate bracket (the sample's value repeats
+   * across the margin) means runs of duplicates, which would flood its shared buffer. */
+  job->fast = job->allow_fast && job->attempt == 0 && job->nb <= SK_SEL_MAXB && n > SMALL;
+  for (size_t i = 0; i < job->nb; i++) job->fast &= job->b[i].lo < job->b[i].hi;
+  size_t shared = job->fast ? cap_total + 64 : 0;
+  job->mem = malloc((cap_total + job->nb * SK_SEL_SLACK + shared + SK_SEL_SLACK) * sizeof(double));
   if (!job->mem) { job->nb = 0; goto out; }
   {
     double *p = job->mem;
@@ -252,6 +268,7 @@ alloc:
       job->b[i].buf = p;
       p += job->b[i].cap + SK_SEL_SLACK;
     }
+    job->shared = (sk_bracket){.buf = p, .cap = shared};
   }
   st = SK_OK;
 out:
@@ -319,12 +336,40 @@ static sk_status resolve_depth(sk_sel_job *job, size_t *r, double *vals, size_t 
 
 /* A miss re-plans with a fresh sample and twice the margin (the pass runs again over the whole
  * source); after ATTEMPTS plans, the sort fallback. */
+/* After a fast pass: #(v < lo) is known per bracket and the shared buffer holds every value of
+ * every closed bracket, so the robust pass over that buffer (small) gives the other counts and
+ * fills the bracket buffers. A full shared buffer is a miss. */
+static sk_status complete_fast(sk_sel_job *job) {
+  job->fast = 0;
+  if (job->shared.nbuf > job->shared.cap) return MISS;
+  size_t lt[SK_SEL_MAXB], nan = 0;
+  for (size_t i = 0; i < job->nb; i++) {
+    sk_bracket *b = &job->b[i];
+    lt[i] = b->lt_lo;
+    b->lt_lo = b->le_lo = b->lt_hi = b->le_hi = b->nbuf = 0;
+  }
+  if (job->shared.nbuf)
+    SK_K->sel_pass_f64(job->shared.buf, job->shared.nbuf, 1, SK_SEL_RAW, 0, job->b, job->nb, &nan);
+  for (size_t i = 0; i < job->nb; i++) { /* buffer counts below lo belong to other brackets */
+    sk_bracket *b = &job->b[i];
+    size_t below = b->lt_lo;
+    b->lt_lo = lt[i];
+    b->le_lo = lt[i] + (b->le_lo - below);
+    b->lt_hi = lt[i] + (b->lt_hi - below);
+    b->le_hi = lt[i] + (b->le_hi - below);
+  }
+  return SK_OK;
+}
+
 static sk_status resolve_retry(sk_sel_job *job, size_t *r, double *vals, size_t *nr, int depth) {
-  sk_status st = resolve_depth(job, r, vals, nr, depth);
+  sk_status st = job->fast ? complete_fast(job) : SK_OK;
+  if (st == SK_OK) st = resolve_depth(job, r, vals, nr, depth);
+  else *nr = job->src.n - job->nan ? job->ranks(job->src.n - job->nan, job->ctx, r, job->maxr) : 0;
   while (st == MISS && job->attempt + 1 < ATTEMPTS) {
     sk_sel_free(job);
     job->attempt++;
     if ((st = sk_sel_plan(job)) != SK_OK) return st;
+    job->nan = 0;
     sk_sel_pass(job, 0, job->src.n);
     st = resolve_depth(job, r, vals, nr, depth);
   }
@@ -352,7 +397,7 @@ static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, dou
   }
   fixed_ranks f = {r, nr};
   sk_sel_job job = {.src = {.x = a, .f32 = 0, .n = n, .stride = 1, .mode = SK_SEL_RAW},
-                    .ranks = fixed_fn, .ctx = &f, .maxr = nr};
+                    .ranks = fixed_fn, .ctx = &f, .maxr = nr, .allow_fast = 1};
   size_t *rr = malloc((nr ? nr : 1) * sizeof *rr), got;
   if (!rr) return SK_ENOMEM;
   sk_status st = sk_sel_plan(&job);

@@ -33,6 +33,9 @@ typedef struct {
   size_t nan;           /* NaN values the pass saw */
   double *mem;          /* bracket buffers */
   int attempt;          /* 0 for the first plan; retries widen the margin */
+  int allow_fast;       /* the caller runs passes through sk_sel_pass (not the column kernel) */
+  int fast;             /* planned: the first pass is sel_fast into `shared` */
+  sk_bracket shared;
 } sk_sel_job;
 
 /* Plans brackets for job (src, ranks, ctx, maxr set by the caller); more than SK_SEL_JOBB wanted

@@ -83,6 +83,13 @@ typedef struct sk_kernels {
                        sk_bracket *b, size_t nb, size_t *nan);
   void (*sel_pass_f64)(const double *x, size_t n, size_t stride, int mode, double center,
                        sk_bracket *b, size_t nb, size_t *nan);
+  /* the cheaper first pass for continuous data: counts only #(v < lo) per bracket and appends
+   * every value inside any closed bracket [lo, hi] to one shared buffer (shared->buf, nbuf, cap);
+   * sel_pass over that buffer then completes the counts (dispatch/select.c) */
+  void (*sel_fast_f32)(const float *x, size_t n, size_t stride, int mode, double center,
+                       sk_bracket *b, size_t nb, sk_bracket *shared, size_t *nan);
+  void (*sel_fast_f64)(const double *x, size_t n, size_t stride, int mode, double center,
+                       sk_bracket *b, size_t nb, sk_bracket *shared, size_t *nan);
   /* the same per column of a row-major matrix, one bracket per column (b[j]), lanes = columns,
    * read in row order; nan[j] += NaN values of column j */
   void (*col_sel_pass_f32)(const float *x, size_t rows, size_t cols, size_t ldx, int mode,

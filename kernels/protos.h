@@ -13,6 +13,8 @@
                               double *N, double *M, double *M2, unsigned char *nan);    \
   void SK_FN(sel_pass_##S)(const T *x, size_t n, size_t stride, int mode, double center,      \
                            sk_bracket *b, size_t nb, size_t *nan);                              \
+  void SK_FN(sel_fast_##S)(const T *x, size_t n, size_t stride, int mode, double center,      \
+                           sk_bracket *b, size_t nb, sk_bracket *shared, size_t *nan);         \
   void SK_FN(col_sel_pass_##S)(const T *x, size_t rows, size_t cols, size_t ldx, int mode,      \
                                const double *center, sk_bracket *b, size_t *nan);
 #define SK_MATRIX_PROTOS(T, S)                                                                    \

@@ -15,10 +15,13 @@ static inline vd transform(vd v, int mode, vd c) {
   return mode == SK_SEL_ABSDEV_F32 ? vd_round_f32(v) : v;
 }
 
-/* K brackets, K a constant after inlining, so the counters live in registers. */
+/* K brackets, K and FAST constants after inlining, so the counters live in registers.
+ * Robust (FAST 0): four counts per bracket, open-interval values to each bracket's buffer.
+ * Fast (FAST 1): #(v < lo) per bracket, and values in any closed [lo, hi] to one shared buffer. */
 #define SEL_BODY(T)                                                                          \
   static inline __attribute__((always_inline)) void sel_run_##T(                            \
-      const T *x, size_t nvec, int mode, vd c, sk_bracket *b, const size_t K, vdc *nanc) {  \
+      const T *x, size_t nvec, int mode, vd c, sk_bracket *b, const size_t K,               \
+      sk_bracket *sh, const int FAST, vdc *nanc) {                                           \
     vd lo[SK_SEL_MAXB], hi[SK_SEL_MAXB];                                                     \
     vdc c1[SK_SEL_MAXB], c2[SK_SEL_MAXB], c3[SK_SEL_MAXB], c4[SK_SEL_MAXB];                  \
     vdc cn = vdc_zero();                                                                     \
@@ -29,9 +32,23 @@ static inline vd transform(vd v, int mode, vd c) {
       buf[i] = b[i].buf, nbuf[i] = b[i].nbuf, cap[i] = b[i].cap;                             \
       c1[i] = c2[i] = c3[i] = c4[i] = vdc_zero();                                            \
     }                                                                                        \
+    double *sbuf = FAST ? sh->buf : NULL;                                                    \
+    size_t snb = FAST ? sh->nbuf : 0, scap = FAST ? sh->cap : 0;                             \
     for (size_t v = 0; v < nvec; v++) {                                                      \
       vd e = transform(SK_LD(x + v * SK_VD_N), mode, c);                                     \
       cn = vdc_add(cn, vd_isnan(e));                                                         \
+      if (FAST) {                                                                            \
+        vdm lt = vd_lt(e, lo[0]);                                                            \
+        vdm in = vdm_andnot(lt, vd_le(e, hi[0]));                                            \
+        c1[0] = vdc_add(c1[0], lt);                                                          \
+        for (size_t i = 1; i < K; i++) {                                                     \
+          lt = vd_lt(e, lo[i]);                                                              \
+          c1[i] = vdc_add(c1[i], lt);                                                        \
+          in = vdm_or(in, vdm_andnot(lt, vd_le(e, hi[i])));                                  \
+        }                                                                                    \
+        if (snb <= scap) snb += vd_compress(sbuf + snb, in, e);                              \
+        continue;                                                                            \
+      }                                                                                      \
       for (size_t i = 0; i < K; i++) {                                                       \
         vdm le_lo = vd_le(e, lo[i]), lt_hi = vd_lt(e, hi[i]);                                \
         c1[i] = vdc_add(c1[i], vd_lt(e, lo[i]));                                             \
@@ -43,34 +60,43 @@ static inline vd transform(vd v, int mode, vd c) {
       }                                                                                      \
     }                                                                                        \
     for (size_t i = 0; i < K; i++) {                                                         \
-      b[i].lt_lo += vdc_sum(c1[i]), b[i].le_lo += vdc_sum(c2[i]);                            \
-      b[i].lt_hi += vdc_sum(c3[i]), b[i].le_hi += vdc_sum(c4[i]);                            \
+      b[i].lt_lo += vdc_sum(c1[i]);                                                          \
+      if (FAST) continue;                                                                    \
+      b[i].le_lo += vdc_sum(c2[i]), b[i].lt_hi += vdc_sum(c3[i]), b[i].le_hi += vdc_sum(c4[i]); \
       b[i].nbuf = nbuf[i];                                                                   \
     }                                                                                        \
+    if (FAST) sh->nbuf = snb;                                                                \
     *nanc = cn;                                                                              \
   }                                                                                          \
   static void sel_any_##T(const T *x, size_t nvec, int mode, vd c, sk_bracket *b, size_t K, \
-                          size_t *nan) {                                                     \
+                          sk_bracket *sh, size_t *nan) {                                     \
     vdc cn;                                                                                  \
-    switch (K) {                                                                             \
-    case 1: sel_run_##T(x, nvec, mode, c, b, 1, &cn); break;                                 \
-    case 2: sel_run_##T(x, nvec, mode, c, b, 2, &cn); break;                                 \
-    case 3: sel_run_##T(x, nvec, mode, c, b, 3, &cn); break;                                 \
-    case 4: sel_run_##T(x, nvec, mode, c, b, 4, &cn); break;                                 \
-    default: sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, &cn); break; /* padded */         \
+    switch (K * 2 + (sh != NULL)) {                                                          \
+    case 2: sel_run_##T(x, nvec, mode, c, b, 1, sh, 0, &cn); break;                          \
+    case 3: sel_run_##T(x, nvec, mode, c, b, 1, sh, 1, &cn); break;                          \
+    case 4: sel_run_##T(x, nvec, mode, c, b, 2, sh, 0, &cn); break;                          \
+    case 5: sel_run_##T(x, nvec, mode, c, b, 2, sh, 1, &cn); break;                          \
+    case 6: sel_run_##T(x, nvec, mode, c, b, 3, sh, 0, &cn); break;                          \
+    case 7: sel_run_##T(x, nvec, mode, c, b, 3, sh, 1, &cn); break;                          \
+    case 8: sel_run_##T(x, nvec, mode, c, b, 4, sh, 0, &cn); break;                          \
+    case 9: sel_run_##T(x, nvec, mode, c, b, 4, sh, 1, &cn); break;                          \
+    default:                                                                                 \
+      if (sh) sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, sh, 1, &cn); /* padded */       \
+      else sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, sh, 0, &cn);                        \
+      break;                                                                                 \
     }                                                                                        \
     *nan += vdc_sum(cn);                                                                     \
   }                                                                                          \
   /* Whole vectors in place; a strided run or the tail through a chunk padded with NaN (which \
    * no compare counts; the pad is taken off the NaN count). */                              \
   static void sel_pass_##T(const T *x, size_t n, size_t stride, int mode, double center,    \
-                           sk_bracket *b, size_t nb, size_t *nan) {                          \
+                           sk_bracket *b, size_t nb, sk_bracket *sh, size_t *nan) {          \
     sk_bracket pad[SK_SEL_MAXB];                                                             \
     if (nb > 4 && nb < SK_SEL_MAXB) { /* pad with brackets nothing reaches */                \
       memcpy(pad, b, nb * sizeof *b);                                                        \
       for (size_t i = nb; i < SK_SEL_MAXB; i++)                                              \
         pad[i] = (sk_bracket){.lo = __builtin_nan(""), .hi = __builtin_nan(""), .nbuf = 1};  \
-      sel_pass_##T(x, n, stride, mode, center, pad, SK_SEL_MAXB, nan);                       \
+      sel_pass_##T(x, n, stride, mode, center, pad, SK_SEL_MAXB, sh, nan);                   \
       memcpy(b, pad, nb * sizeof *b);                                                        \
       return;                                                                                \
     }                                                                                        \
@@ -78,14 +104,14 @@ static inline vd transform(vd v, int mode, vd c) {
     size_t i = 0;                                                                            \
     if (stride == 1) {                                                                       \
       i = n / SK_VD_N * SK_VD_N;                                                             \
-      sel_any_##T(x, n / SK_VD_N, mode, c, b, nb, nan);                                      \
+      sel_any_##T(x, n / SK_VD_N, mode, c, b, nb, sh, nan);                                  \
     }                                                                                        \
     T chunk[SK_SEL_CHUNK];                                                                   \
     while (i < n) {                                                                          \
       size_t m = n - i < SK_SEL_CHUNK ? n - i : SK_SEL_CHUNK, mv = (m + SK_VD_N - 1) / SK_VD_N; \
       for (size_t j = 0; j < m; j++) chunk[j] = x[(i + j) * stride];                         \
       for (size_t j = m; j < mv * SK_VD_N; j++) chunk[j] = (T)__builtin_nan("");             \
-      sel_any_##T(chunk, mv, mode, c, b, nb, nan);                                           \
+      sel_any_##T(chunk, mv, mode, c, b, nb, sh, nan);                                       \
       *nan -= mv * SK_VD_N - m;                                                              \
       i += m;                                                                                \
     }                                                                                        \
@@ -150,9 +176,17 @@ void SK_FN(col_sel_pass_f64)(const double *x, size_t rows, size_t cols, size_t l
 
 void SK_FN(sel_pass_f32)(const float *x, size_t n, size_t stride, int mode, double center,
                          sk_bracket *b, size_t nb, size_t *nan) {
-  sel_pass_float(x, n, stride, mode, center, b, nb, nan);
+  sel_pass_float(x, n, stride, mode, center, b, nb, NULL, nan);
 }
 void SK_FN(sel_pass_f64)(const double *x, size_t n, size_t stride, int mode, double center,
                          sk_bracket *b, size_t nb, size_t *nan) {
-  sel_pass_double(x, n, stride, mode, center, b, nb, nan);
+  sel_pass_double(x, n, stride, mode, center, b, nb, NULL, nan);
+}
+void SK_FN(sel_fast_f32)(const float *x, size_t n, size_t stride, int mode, double center,
+                         sk_bracket *b, size_t nb, sk_bracket *shared, size_t *nan) {
+  sel_pass_float(x, n, stride, mode, center, b, nb, shared, nan);
+}
+void SK_FN(sel_fast_f64)(const double *x, size_t n, size_t stride, int mode, double center,
+                         sk_bracket *b, size_t nb, sk_bracket *shared, size_t *nan) {
+  sel_pass_double(x, n, stride, mode, center, b, nb, shared, nan);
 }

@@ -7,7 +7,8 @@
                  .cos_sums_##S = SK_FN(cos_sums_##S), .argbest1d_##S = SK_FN(argbest1d_##S), \
                  .moments_##S = SK_FN(moments_##S), .col_moments_##S = SK_FN(col_moments_##S),      \
                  .sel_pass_##S = SK_FN(sel_pass_##S),                           \
-                 .col_sel_pass_##S = SK_FN(col_sel_pass_##S)
+                 .col_sel_pass_##S = SK_FN(col_sel_pass_##S),                   \
+                 .sel_fast_##S = SK_FN(sel_fast_##S)
 #define MATRIX(S, LANES) .pack_##S = SK_FN(pack_##S), .dist_##S = SK_FN(dist_##S), \
                          .argbest_##S = SK_FN(argbest_##S),                         \
                          .cluster_sums_##S = SK_FN(cluster_sums_##S),               \
