@@ -2,6 +2,7 @@
 #include "kernels.h"
 #include "simd/simd.h"
 #include "protos.h"
+#include "gemm_blocks.h"
 
 #define PAIRS(S) .dot_##S = SK_FN(dot_##S), .sqeuclidean_##S = SK_FN(sqeuclidean_##S), \
                  .cos_sums_##S = SK_FN(cos_sums_##S), .argbest1d_##S = SK_FN(argbest1d_##S), \
@@ -11,6 +12,15 @@
                          .cluster_sums_##S = SK_FN(cluster_sums_##S),               \
                          .topk_next_##S = SK_FN(topk_next_##S), .nr_##S = SK_NV * (LANES)
 
+/* nc rounded down to whole panels */
+#define GEMM(S, LANES, KC) .gemm_pack_a_##S = SK_FN(gemm_pack_a_##S),                          \
+                           .gemm_pack_b_##S = SK_FN(gemm_pack_b_##S),                          \
+                           .gemm_macro_##S = SK_FN(gemm_macro_##S),                            \
+                           .gemm_direct_##S = SK_FN(gemm_direct_##S),                          \
+                           .gemm_blk_##S = {GMR, GNV * (LANES), GMC, KC,                       \
+                                            GNC / (GNV * (LANES)) * (GNV * (LANES))}
+
 const sk_kernels SK_FN(table) = {
-    PAIRS(f32), PAIRS(f64), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N), .mr = SK_MR,
+    PAIRS(f32), PAIRS(f64), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N),
+    GEMM(f32, SK_VF_N, GKC_F32), GEMM(f64, SK_VD_N, GKC_F64), .mr = SK_MR,
 };

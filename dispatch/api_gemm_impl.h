@@ -1,0 +1,159 @@
+/* sk_gemm_<S> for one element type; included by api_gemm.c with T = double / S = f64 and
+ * T = float / S = f32. Validation, buffers, the block loops (Goto/BLIS: jc over NC columns, pc
+ * over KC, ic over MC rows; jr/ir inside the table's macro-kernel) and threads are here, written
+ * once for every ISA; the table supplies the packing routines, the register-tiled macro-kernel
+ * and the block sizes. */
+
+#define F(name) SK_CAT(name, S)
+
+/* C = beta * C (alpha == 0 or k == 0); beta == 0 writes zeros without reading C. */
+static void F(gemm_scale_)(size_t m, size_t n, T beta, T *c, size_t ldc) {
+  if (beta == 1) return;
+  for (size_t i = 0; i < m; i++) {
+    T *r = c + i * ldc;
+    if (beta == 0) memset(r, 0, n * sizeof *r);
+    else for (size_t j = 0; j < n; j++) r[j] = beta * r[j];
+  }
+}
+
+/* Everything a block of work needs; shared read-only by the threads except each row range's own
+ * A buffer. */
+typedef struct {
+  const sk_kernels *K;
+  sk_gemm_blk blk;
+  int ta, tb;
+  const T *a, *b;
+  size_t lda, ldb, ldc, m, n, k;
+  T alpha, beta;
+  T *c, *bp, *ap;        /* packed B block; nrange A buffers of blk.mc x blk.kc */
+  size_t nrange, rstep;  /* row ranges (multiples of mr rows, rstep rows each) */
+  size_t nbrange, bstep; /* B packing ranges (multiples of nr columns) */
+  size_t jc, nc, pc, kc; /* the current (jc, pc) block */
+} F(gemm_ctx_);
+
+/* Packs columns [jc + r * bstep, ...) of the current kc x nc block of op(B). */
+static void F(gemm_pack_b_range_)(void *vctx, size_t r) {
+  F(gemm_ctx_) *x = vctx;
+  size_t j0 = r * x->bstep;
+  if (j0 >= x->nc) return;
+  size_t nc = x->nc - j0 < x->bstep ? x->nc - j0 : x->bstep, col = x->jc + j0;
+  const T *src = x->tb ? x->b + col * x->ldb + x->pc : x->b + x->pc * x->ldb + col;
+  x->K->F(gemm_pack_b_)(x->tb, src, x->ldb, x->kc, nc, x->alpha, x->bp + j0 * x->kc);
+}
+
+/* Rows [r * rstep, ...) of C against the packed B block: pack mc x kc of A, run the macro-kernel. */
+static void F(gemm_rows_)(void *vctx, size_t r) {
+  F(gemm_ctx_) *x = vctx;
+  size_t i0 = r * x->rstep;
+  if (i0 >= x->m) return;
+  size_t i1 = x->m - i0 < x->rstep ? x->m : i0 + x->rstep;
+  T *ap = x->ap + r * x->blk.mc * x->blk.kc;
+  T beta = x->pc == 0 ? x->beta : (T)1; /* later k blocks accumulate into C */
+  for (size_t ic = i0; ic < i1; ic += x->blk.mc) {
+    size_t mc = i1 - ic < x->blk.mc ? i1 - ic : x->blk.mc;
+    const T *src = x->ta ? x->a + x->pc * x->lda + ic : x->a + ic * x->lda + x->pc;
+    x->K->F(gemm_pack_a_)(x->ta, src, x->lda, mc, x->kc, ap);
+    x->K->F(gemm_macro_)(mc, x->nc, x->kc, ap, x->bp, beta, x->c + ic * x->ldc + x->jc, x->ldc);
+  }
+}
+
+/* Direct path: rows [r * rstep, ...) of C from A in place and all of op(B) packed. */
+static void F(gemm_direct_rows_)(void *vctx, size_t r) {
+  F(gemm_ctx_) *x = vctx;
+  size_t i0 = r * x->rstep;
+  if (i0 >= x->m) return;
+  size_t rows = x->m - i0 < x->rstep ? x->m - i0 : x->rstep;
+  const T *a = x->ta ? x->a + i0 : x->a + i0 * x->lda;
+  x->K->F(gemm_direct_)(x->ta, a, x->lda, rows, x->n, x->k, x->bp, x->beta, x->c + i0 * x->ldc,
+                        x->ldc);
+}
+
+static inline size_t F(gemm_ceil_)(size_t a, size_t b) { return (a + b - 1) / b; }
+
+/* n units split into `parts` ranges of whole multiples of `unit`: the range length. */
+static inline size_t F(gemm_split_)(size_t n, size_t unit, size_t parts) {
+  return F(gemm_ceil_)(F(gemm_ceil_)(n, unit), parts) * unit;
+}
+
+static void *F(gemm_alloc_)(size_t a, size_t b, sk_status *st) {
+  size_t bytes;
+  if (!sk_mul_ok(a, b, sizeof(T), &bytes) || bytes > SIZE_MAX - 64) {
+    *st = SK_EOVERFLOW;
+    return NULL;
+  }
+  void *p = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!p) *st = SK_ENOMEM;
+  return p;
+}
+
+SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_t k, T alpha,
+                             const T *a, size_t lda, const T *b, size_t ldb, T beta, T *c,
+                             size_t ldc) {
+  if ((unsigned)ta > 1u || (unsigned)tb > 1u) return SK_EINVAL;
+  size_t ar = ta ? k : m, ac = ta ? m : k, br = tb ? n : k, bc = tb ? k : n;
+  sk_status st = sk_check_mat(ar, ac, a, lda, sizeof(T));
+  if (st == SK_OK) st = sk_check_mat(br, bc, b, ldb, sizeof(T));
+  if (st == SK_OK) st = sk_check_mat(m, n, c, ldc, sizeof(T));
+  if (st != SK_OK) return st;
+  size_t cbytes = sk_extent(m, n, ldc, sizeof(T));
+  if (sk_overlap(c, cbytes, a, sk_extent(ar, ac, lda, sizeof(T))) ||
+      sk_overlap(c, cbytes, b, sk_extent(br, bc, ldb, sizeof(T))))
+    return SK_EINVAL;
+  if (m == 0 || n == 0) return SK_OK;
+  if (k == 0 || alpha == 0) {
+    F(gemm_scale_)(m, n, beta, c, ldc);
+    return SK_OK;
+  }
+
+  const sk_kernels *K = SK_K; /* one table for the whole call, whatever sk_isa_use does meanwhile */
+  F(gemm_ctx_) x = {.K = K, .blk = K->F(gemm_blk_), .ta = ta, .tb = tb, .a = a, .b = b,
+                    .lda = lda, .ldb = ldb, .ldc = ldc, .m = m, .n = n, .k = k, .alpha = alpha,
+                    .beta = beta, .c = c};
+  const sk_gemm_blk *blk = &x.blk;
+  size_t nt = sk_get_num_threads();
+  if (nt < 1) nt = 1;
+  double flops = 2.0 * (double)m * (double)n * (double)k;
+  /* Row ranges are whole register tiles starting at row 0, and the k blocking below does not
+   * depend on them: every element of C sees the same micro-kernel and k order whatever nt is. */
+  x.nrange = nt < F(gemm_ceil_)(m, blk->mr) ? nt : F(gemm_ceil_)(m, blk->mr);
+  x.rstep = F(gemm_split_)(m, blk->mr, x.nrange);
+
+  /* Short k (or narrow B with one k block): no A packing, which would cost as much as the
+   * multiply itself; A streams once, B (k x n, packed with alpha) stays in L1/L2. */
+  if (k <= 16 || (n <= 64 && k <= blk->kc)) {
+    x.bp = F(gemm_alloc_)(k, F(gemm_ceil_)(n, blk->nr) * blk->nr, &st);
+    if (!x.bp) return st;
+    K->F(gemm_pack_b_)(tb, b, ldb, k, n, alpha, x.bp);
+    sk_parallel_blocks(x.nrange, flops, F(gemm_direct_rows_), &x);
+    free(x.bp);
+    return SK_OK;
+  }
+
+  /* k blocks of equal size (257 -> 129 + 128, not 256 + 1): fixed by k and the ISA only. */
+  size_t kblocks = F(gemm_ceil_)(k, blk->kc), kcmax = F(gemm_ceil_)(k, kblocks);
+  size_t ncmax = n < blk->nc ? F(gemm_ceil_)(n, blk->nr) * blk->nr : blk->nc;
+  size_t mcmax = x.rstep < blk->mc ? x.rstep : blk->mc;
+  x.blk.kc = kcmax; /* A buffer stride per range = mc x kcmax */
+  x.blk.mc = mcmax;
+  x.bp = F(gemm_alloc_)(kcmax, ncmax, &st);
+  x.ap = x.bp ? F(gemm_alloc_)(x.nrange * mcmax, kcmax, &st) : NULL;
+  if (!x.ap) {
+    free(x.bp);
+    return st;
+  }
+  for (x.jc = 0; x.jc < n; x.jc += blk->nc) {
+    x.nc = n - x.jc < blk->nc ? n - x.jc : blk->nc;
+    x.nbrange = nt < F(gemm_ceil_)(x.nc, blk->nr) ? nt : F(gemm_ceil_)(x.nc, blk->nr);
+    x.bstep = F(gemm_split_)(x.nc, blk->nr, x.nbrange);
+    for (x.pc = 0; x.pc < k; x.pc += x.kc) {
+      x.kc = k - x.pc < kcmax ? k - x.pc : kcmax;
+      sk_parallel_blocks(x.nbrange, 8.0 * (double)x.kc * (double)x.nc, F(gemm_pack_b_range_), &x);
+      sk_parallel_blocks(x.nrange, 2.0 * (double)m * (double)x.nc * (double)x.kc, F(gemm_rows_), &x);
+    }
+  }
+  free(x.ap);
+  free(x.bp);
+  return SK_OK;
+}
+
+#undef F
