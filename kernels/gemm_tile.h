@@ -68,21 +68,35 @@ void SK_FN(SK_CAT(gemm_pack_a_, S))(int ta, const T *a, size_t lda, size_t mc, s
 }
 
 /* The register tile: acc = sum over p < kc of A column p (GMR broadcasts) x B row p (GNV
- * vectors). A(i, p) is read as ar[i][p * cs]: packed A passes ar[i] = ap + i, cs = GMR; the
- * direct path passes A's own rows or columns. Written once, inlined with constant cs. */
-static inline __attribute__((always_inline)) void FN(kloop)(size_t kc, const T *const *ar, size_t cs,
-                                                            const T *bp, V acc[GMR][GNV]) {
-  _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++)
-    _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) acc[i][j] = V_(zero)();
-  _Pragma("GCC unroll 2") for (size_t p = 0; p < kc; p++) {
-    V bv[GNV];
-    _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) bv[j] = V_(loadu)(bp + p * NR + (size_t)j * VN);
-    _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++) {
-      V av = V_(set1)(ar[i][p * cs]);
-      _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) acc[i][j] = V_(fmadd)(av, bv[j], acc[i][j]);
-    }
-  }
+ * vectors), with A(i, p) read as the expression AEL. One body, two instances: packed A (one
+ * pointer walking the panel, so the loop needs no per-row address registers) and A in place
+ * (row pointers, for the direct path). */
+#define KLOOP(kc, AEL, bp, acc)                                                                  \
+  do {                                                                                           \
+    _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++)                                      \
+      _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) acc[i][j] = V_(zero)();             \
+    const T *pb_ = (bp);                                                                         \
+    for (size_t p = 0; p < (kc); p++, pb_ += NR) {                                               \
+      V bv[GNV];                                                                                 \
+      _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) bv[j] = V_(loadu)(pb_ + j * VN);   \
+      _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++) {                                  \
+        V av = V_(set1)(AEL);                                                                    \
+        _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++)                                   \
+          acc[i][j] = V_(fmadd)(av, bv[j], acc[i][j]);                                           \
+      }                                                                                          \
+    }                                                                                            \
+  } while (0)
+
+static inline __attribute__((always_inline)) void FN(kloop_packed)(size_t kc, const T *ap,
+                                                                   const T *bp, V acc[GMR][GNV]) {
+  KLOOP(kc, ap[p * GMR + (size_t)i], bp, acc);
 }
+static inline __attribute__((always_inline)) void FN(kloop_rows)(size_t kc, const T *const *ar,
+                                                                 size_t cs, const T *bp,
+                                                                 V acc[GMR][GNV]) {
+  KLOOP(kc, ar[i][p * cs], bp, acc);
+}
+#undef KLOOP
 
 /* C tile (mr x nr valid) = acc + beta * C; beta == 0 never reads C. Partial rows are skipped and
  * partial vectors go through the layer's _n loads/stores (masked where the ISA has them), so an
@@ -111,6 +125,15 @@ static inline __attribute__((always_inline)) void FN(store)(V acc[GMR][GNV], T b
   }
 }
 
+/* The C tile is needed only after the k loop: ask for its lines now so their latency (C is
+ * usually in L3 or memory) hides behind the multiply. */
+static inline __attribute__((always_inline)) void FN(prefetch_c)(T *c, size_t ldc, size_t mr,
+                                                                 size_t nr) {
+  for (size_t i = 0; i < mr; i++)
+    for (size_t o = 0; o < nr; o += 64 / sizeof(T)) __builtin_prefetch(c + i * ldc + o, 1, 3);
+  __builtin_prefetch(c + (mr - 1) * ldc + nr - 1, 1, 3);
+}
+
 /* C[0..mc) x [0..nc) = packed A block x packed B block + beta * C. The B micro-panel (kc x NR)
  * stays in L1 while the A micro-panels of the block stream from L2 past it. */
 void SK_FN(SK_CAT(gemm_macro_, S))(size_t mc, size_t nc, size_t kc, const T *ap, const T *bp,
@@ -120,10 +143,9 @@ void SK_FN(SK_CAT(gemm_macro_, S))(size_t mc, size_t nc, size_t kc, const T *ap,
     const T *b = bp + j0 * kc;
     for (size_t i0 = 0; i0 < mc; i0 += GMR) {
       size_t mr = mc - i0 < GMR ? mc - i0 : GMR;
-      const T *a = ap + i0 * kc, *ar[GMR];
-      _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++) ar[i] = a + i;
       V acc[GMR][GNV];
-      FN(kloop)(kc, ar, GMR, b, acc);
+      FN(prefetch_c)(c + i0 * ldc + j0, ldc, mr, nr);
+      FN(kloop_packed)(kc, ap + i0 * kc, b, acc);
       FN(store)(acc, beta, c + i0 * ldc + j0, ldc, mr, nr);
     }
   }
@@ -143,8 +165,8 @@ void SK_FN(SK_CAT(gemm_direct_, S))(int ta, const T *a, size_t lda, size_t m, si
     for (size_t j0 = 0; j0 < n; j0 += NR) {
       size_t nr = n - j0 < NR ? n - j0 : NR;
       V acc[GMR][GNV];
-      if (ta) FN(kloop)(k, ar, lda, bp + j0 * k, acc);
-      else FN(kloop)(k, ar, 1, bp + j0 * k, acc);
+      if (ta) FN(kloop_rows)(k, ar, lda, bp + j0 * k, acc);
+      else FN(kloop_rows)(k, ar, 1, bp + j0 * k, acc);
       FN(store)(acc, beta, c + i0 * ldc + j0, ldc, mr, nr);
     }
   }
