@@ -2,7 +2,8 @@
  * through dlopen; each peer optional), timed round-robin in one process so a noisy spell hits
  * every subject alike; median of the rounds.
  *
- *   simdkern-bench --gemm [--threads N] [--isas avx512,avx2] [--sizes 64,256,2048] [--quick]
+ *   simdkern-bench --gemm [--threads N] [--isas avx512,avx2] [--sizes 64,256,2048] [--type f64|f32]
+ *                         [--no-skinny] [--quick]
  *
  * SK_BENCH_OPENBLAS / SK_BENCH_BLIS name the libraries (defaults libopenblas.so.0, libblis.so.4);
  * BLIS_ARCH_TYPE / OPENBLAS_CORETYPE select their kernels as usual. Ratio = peer time / simdkern
@@ -62,7 +63,8 @@ static void *gb_fill(size_t n, int f32, uint64_t seed) {
 
 int gemm_bench_main(int argc, char **argv) {
   size_t threads = 1;
-  int quick = 0;
+  int quick = 0, skinny = 1;
+  const char *type = "both";
   const char *isas = NULL, *sizes = "64,128,256,512,1024,2048";
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--gemm")) continue;
@@ -70,7 +72,9 @@ int gemm_bench_main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--isas") && i + 1 < argc) isas = argv[++i];
     else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) sizes = argv[++i];
     else if (!strcmp(argv[i], "--quick")) quick = 1;
-    else { fprintf(stderr, "usage: %s --gemm [--threads N] [--isas a,b] [--sizes s,t] [--quick]\n", argv[0]); return 2; }
+    else if (!strcmp(argv[i], "--type") && i + 1 < argc) type = argv[++i];
+    else if (!strcmp(argv[i], "--no-skinny")) skinny = 0;
+    else { fprintf(stderr, "usage: %s --gemm [--threads N] [--isas a,b] [--sizes s,t] [--type f64|f32] [--no-skinny] [--quick]\n", argv[0]); return 2; }
   }
   /* subjects: simdkern per requested (supported) ISA, then the peers found */
   int who[16];
@@ -123,9 +127,10 @@ int gemm_bench_main(int argc, char **argv) {
     while (*s == ',') s++;
     if (!v) break;
   }
-  shp[nshp][0] = 10000; shp[nshp][1] = 50; shp[nshp][2] = 5; nshp++;
+  if (skinny) { shp[nshp][0] = 10000; shp[nshp][1] = 50; shp[nshp][2] = 5; nshp++; }
   for (int f32 = 0; f32 < 2; f32++)
     for (size_t si = 0; si < nshp; si++) {
+      if (strcmp(type, "both") && strcmp(type, f32 ? "f32" : "f64")) continue;
       problem p = {shp[si][0], shp[si][1], shp[si][2], f32, NULL, NULL, NULL};
       p.a = gb_fill(p.m * p.k, f32, 1);
       p.b = gb_fill(p.k * p.n, f32, 2);

@@ -42,4 +42,9 @@
 #define GMC 128
 #endif
 #define GNC 4096
+
+/* prefetch distance of packed A in k steps */
+#ifndef GKC_PF
+#define GKC_PF 0
+#endif
 #endif

@@ -71,13 +71,14 @@ void SK_FN(SK_CAT(gemm_pack_a_, S))(int ta, const T *a, size_t lda, size_t mc, s
  * vectors), with A(i, p) read as the expression AEL. One body, two instances: packed A (one
  * pointer walking the panel, so the loop needs no per-row address registers) and A in place
  * (row pointers, for the direct path). */
-#define KLOOP(kc, AEL, bp, acc)                                                                  \
+#define KLOOP(kc, AEL, PF, bp, acc)                                                                \
   do {                                                                                           \
     _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++)                                      \
       _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) acc[i][j] = V_(zero)();             \
     const T *pb_ = (bp);                                                                         \
     for (size_t p = 0; p < (kc); p++, pb_ += NR) {                                               \
       V bv[GNV];                                                                                 \
+      PF;                                                                                        \
       _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) bv[j] = V_(loadu)(pb_ + j * VN);   \
       _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++) {                                  \
         V av = V_(set1)(AEL);                                                                    \
@@ -89,12 +90,15 @@ void SK_FN(SK_CAT(gemm_pack_a_, S))(int ta, const T *a, size_t lda, size_t mc, s
 
 static inline __attribute__((always_inline)) void FN(kloop_packed)(size_t kc, const T *ap,
                                                                    const T *bp, V acc[GMR][GNV]) {
-  KLOOP(kc, ap[p * GMR + (size_t)i], bp, acc);
+  /* A micro-panels stream from L2: fetch GKC_PF k steps ahead */
+  KLOOP(kc, ap[p * GMR + (size_t)i],
+        (__builtin_prefetch(ap + (p + GKC_PF) * GMR, 0, 3),
+         __builtin_prefetch(ap + (p + GKC_PF) * GMR + 64 / sizeof(T), 0, 3)), bp, acc);
 }
 static inline __attribute__((always_inline)) void FN(kloop_rows)(size_t kc, const T *const *ar,
                                                                  size_t cs, const T *bp,
                                                                  V acc[GMR][GNV]) {
-  KLOOP(kc, ar[i][p * cs], bp, acc);
+  KLOOP(kc, ar[i][p * cs], (void)0, bp, acc);
 }
 #undef KLOOP
 
