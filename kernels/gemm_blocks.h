@@ -45,6 +45,6 @@
 
 /* prefetch distance of packed A in k steps */
 #ifndef GKC_PF
-#define GKC_PF 0
+#define GKC_PF 32
 #endif
 #endif
