@@ -25,8 +25,9 @@ typedef struct {
   const T *a, *b;
   size_t lda, ldb, ldc, m, n, k;
   T alpha, beta;
-  T *c, *bp, *ap;        /* packed B block; nrange A buffers of blk.mc x blk.kc */
+  T *c, *bp, *ap;        /* packed B block; one A buffer of blk.mc x blk.kc per work block */
   size_t nrange, rstep;  /* row ranges (multiples of mr rows, rstep rows each) */
+  size_t ncrange, cstep; /* column ranges (multiples of nr) when there are too few row ranges */
   size_t nbrange, bstep; /* B packing ranges (multiples of nr columns) */
   size_t jc, nc, pc, kc; /* the current (jc, pc) block */
 } F(gemm_ctx_);
@@ -41,31 +42,41 @@ static void F(gemm_pack_b_range_)(void *vctx, size_t r) {
   x->K->F(gemm_pack_b_)(x->tb, src, x->ldb, x->kc, nc, x->alpha, x->bp + j0 * x->kc);
 }
 
-/* Rows [r * rstep, ...) of C against the packed B block: pack mc x kc of A, run the macro-kernel. */
-static void F(gemm_rows_)(void *vctx, size_t r) {
+/* Work block w = (row range, column range) of C: its range of the current (jc, pc) block. */
+static int F(gemm_range_)(const F(gemm_ctx_) *x, size_t w, size_t ncols, size_t *i0, size_t *i1,
+                          size_t *j0, size_t *j1) {
+  *i0 = w / x->ncrange * x->rstep;
+  *j0 = w % x->ncrange * x->cstep;
+  if (*i0 >= x->m || *j0 >= ncols) return 0;
+  *i1 = x->m - *i0 < x->rstep ? x->m : *i0 + x->rstep;
+  *j1 = ncols - *j0 < x->cstep ? ncols : *j0 + x->cstep;
+  return 1;
+}
+
+/* One work block against the packed B block: pack mc x kc of A, run the macro-kernel. */
+static void F(gemm_rows_)(void *vctx, size_t w) {
   F(gemm_ctx_) *x = vctx;
-  size_t i0 = r * x->rstep;
-  if (i0 >= x->m) return;
-  size_t i1 = x->m - i0 < x->rstep ? x->m : i0 + x->rstep;
-  T *ap = x->ap + r * x->blk.mc * x->blk.kc;
+  size_t i0, i1, j0, j1;
+  if (!F(gemm_range_)(x, w, x->nc, &i0, &i1, &j0, &j1)) return;
+  T *ap = x->ap + w * x->blk.mc * x->blk.kc;
   T beta = x->pc == 0 ? x->beta : (T)1; /* later k blocks accumulate into C */
   for (size_t ic = i0; ic < i1; ic += x->blk.mc) {
     size_t mc = i1 - ic < x->blk.mc ? i1 - ic : x->blk.mc;
     const T *src = x->ta ? x->a + x->pc * x->lda + ic : x->a + ic * x->lda + x->pc;
     x->K->F(gemm_pack_a_)(x->ta, src, x->lda, mc, x->kc, ap);
-    x->K->F(gemm_macro_)(mc, x->nc, x->kc, ap, x->bp, beta, x->c + ic * x->ldc + x->jc, x->ldc);
+    x->K->F(gemm_macro_)(mc, j1 - j0, x->kc, ap, x->bp + j0 * x->kc, beta,
+                         x->c + ic * x->ldc + x->jc + j0, x->ldc);
   }
 }
 
-/* Direct path: rows [r * rstep, ...) of C from A in place and all of op(B) packed. */
-static void F(gemm_direct_rows_)(void *vctx, size_t r) {
+/* Direct path: one work block of C from A in place and all of op(B) packed. */
+static void F(gemm_direct_rows_)(void *vctx, size_t w) {
   F(gemm_ctx_) *x = vctx;
-  size_t i0 = r * x->rstep;
-  if (i0 >= x->m) return;
-  size_t rows = x->m - i0 < x->rstep ? x->m - i0 : x->rstep;
+  size_t i0, i1, j0, j1;
+  if (!F(gemm_range_)(x, w, x->n, &i0, &i1, &j0, &j1)) return;
   const T *a = x->ta ? x->a + i0 : x->a + i0 * x->lda;
-  x->K->F(gemm_direct_)(x->ta, a, x->lda, rows, x->n, x->k, x->bp, x->beta, x->c + i0 * x->ldc,
-                        x->ldc);
+  x->K->F(gemm_direct_)(x->ta, a, x->lda, i1 - i0, j1 - j0, x->k, x->bp + j0 * x->k, x->beta,
+                        x->c + i0 * x->ldc + j0, x->ldc);
 }
 
 static inline size_t F(gemm_ceil_)(size_t a, size_t b) { return (a + b - 1) / b; }
@@ -112,11 +123,15 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
   const sk_gemm_blk *blk = &x.blk;
   size_t nt = sk_get_num_threads();
   if (nt < 1) nt = 1;
+  if (nt > 256) nt = 256; /* sk_parallel_blocks' limit; bounds the A buffers */
   double flops = 2.0 * (double)m * (double)n * (double)k;
   /* Row ranges are whole register tiles starting at row 0, and the k blocking below does not
    * depend on them: every element of C sees the same micro-kernel and k order whatever nt is. */
   x.nrange = nt < F(gemm_ceil_)(m, blk->mr) ? nt : F(gemm_ceil_)(m, blk->mr);
   x.rstep = F(gemm_split_)(m, blk->mr, x.nrange);
+  /* too few row tiles for the threads (small m): split the columns too */
+  x.ncrange = x.nrange < nt ? F(gemm_ceil_)(nt, x.nrange) : 1;
+  if (x.ncrange > F(gemm_ceil_)(n, blk->nr)) x.ncrange = F(gemm_ceil_)(n, blk->nr);
 
   /* Short k (or narrow B with one k block): no A packing, which would cost as much as the
    * multiply itself; A streams once, B (k x n, packed with alpha) stays in L1/L2. */
@@ -124,7 +139,8 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
     x.bp = F(gemm_alloc_)(k, F(gemm_ceil_)(n, blk->nr) * blk->nr, &st);
     if (!x.bp) return st;
     K->F(gemm_pack_b_)(tb, b, ldb, k, n, alpha, x.bp);
-    sk_parallel_blocks(x.nrange, flops, F(gemm_direct_rows_), &x);
+    x.cstep = F(gemm_split_)(n, blk->nr, x.ncrange);
+    sk_parallel_blocks(x.nrange * x.ncrange, flops, F(gemm_direct_rows_), &x);
     free(x.bp);
     return SK_OK;
   }
@@ -136,7 +152,7 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
   x.blk.kc = kcmax; /* A buffer stride per range = mc x kcmax */
   x.blk.mc = mcmax;
   x.bp = F(gemm_alloc_)(kcmax, ncmax, &st);
-  x.ap = x.bp ? F(gemm_alloc_)(x.nrange * mcmax, kcmax, &st) : NULL;
+  x.ap = x.bp ? F(gemm_alloc_)(x.nrange * x.ncrange * mcmax, kcmax, &st) : NULL;
   if (!x.ap) {
     free(x.bp);
     return st;
@@ -145,10 +161,12 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
     x.nc = n - x.jc < blk->nc ? n - x.jc : blk->nc;
     x.nbrange = nt < F(gemm_ceil_)(x.nc, blk->nr) ? nt : F(gemm_ceil_)(x.nc, blk->nr);
     x.bstep = F(gemm_split_)(x.nc, blk->nr, x.nbrange);
+    x.cstep = F(gemm_split_)(x.nc, blk->nr, x.ncrange);
     for (x.pc = 0; x.pc < k; x.pc += x.kc) {
       x.kc = k - x.pc < kcmax ? k - x.pc : kcmax;
       sk_parallel_blocks(x.nbrange, 8.0 * (double)x.kc * (double)x.nc, F(gemm_pack_b_range_), &x);
-      sk_parallel_blocks(x.nrange, 2.0 * (double)m * (double)x.nc * (double)x.kc, F(gemm_rows_), &x);
+      sk_parallel_blocks(x.nrange * x.ncrange, 2.0 * (double)m * (double)x.nc * (double)x.kc,
+                         F(gemm_rows_), &x);
     }
   }
   free(x.ap);

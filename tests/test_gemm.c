@@ -187,6 +187,8 @@ Test(gemm, threads_bitwise) {
   threads_f32(150 * s + 7, 130 * s + 3, 300 * s + 5, 1, 0);
   threads_f64(20000 * s, 40, 8, 0, 0); /* direct */
   threads_f32(20000 * s, 40, 8, 1, 1);
+  threads_f64(5, 3000 * s, 300, 1, 0); /* small m: the columns are split */
+  threads_f32(14, 20000 * s, 16, 0, 1);
 }
 
 /* alpha == 0 or k == 0: C = beta C without reading A or B (NULL allowed when k == 0);
