@@ -16,8 +16,8 @@ static void F(gemm_scale_)(size_t m, size_t n, T beta, T *c, size_t ldc) {
   }
 }
 
-/* Everything a block of work needs; shared read-only by the threads except each row range's own
- * A buffer. */
+/* Everything a block of work needs; shared read-only by the threads except each work block's
+ * own packing buffers. */
 typedef struct {
   const sk_kernels *K;
   sk_gemm_blk blk;
@@ -25,47 +25,46 @@ typedef struct {
   const T *a, *b;
   size_t lda, ldb, ldc, m, n, k;
   T alpha, beta;
-  T *c, *bp, *ap;        /* packed B block; one A buffer of blk.mc x blk.kc per work block */
+  T *c, *bp, *ap;        /* packing buffers: asz (A) and bsz (B) elements per work block */
+  size_t asz, bsz, kcmax;
   size_t nrange, rstep;  /* row ranges (multiples of mr rows, rstep rows each) */
   size_t ncrange, cstep; /* column ranges (multiples of nr) when there are too few row ranges */
-  size_t nbrange, bstep; /* B packing ranges (multiples of nr columns) */
-  size_t jc, nc, pc, kc; /* the current (jc, pc) block */
 } F(gemm_ctx_);
 
-/* Packs columns [jc + r * bstep, ...) of the current kc x nc block of op(B). */
-static void F(gemm_pack_b_range_)(void *vctx, size_t r) {
-  F(gemm_ctx_) *x = vctx;
-  size_t j0 = r * x->bstep;
-  if (j0 >= x->nc) return;
-  size_t nc = x->nc - j0 < x->bstep ? x->nc - j0 : x->bstep, col = x->jc + j0;
-  const T *src = x->tb ? x->b + col * x->ldb + x->pc : x->b + x->pc * x->ldb + col;
-  x->K->F(gemm_pack_b_)(x->tb, src, x->ldb, x->kc, nc, x->alpha, x->bp + j0 * x->kc);
-}
-
-/* Work block w = (row range, column range) of C: its range of the current (jc, pc) block. */
-static int F(gemm_range_)(const F(gemm_ctx_) *x, size_t w, size_t ncols, size_t *i0, size_t *i1,
-                          size_t *j0, size_t *j1) {
+/* Work block w = (row range, column range) of C. */
+static int F(gemm_range_)(const F(gemm_ctx_) *x, size_t w, size_t *i0, size_t *i1, size_t *j0,
+                          size_t *j1) {
   *i0 = w / x->ncrange * x->rstep;
   *j0 = w % x->ncrange * x->cstep;
-  if (*i0 >= x->m || *j0 >= ncols) return 0;
+  if (*i0 >= x->m || *j0 >= x->n) return 0;
   *i1 = x->m - *i0 < x->rstep ? x->m : *i0 + x->rstep;
-  *j1 = ncols - *j0 < x->cstep ? ncols : *j0 + x->cstep;
+  *j1 = x->n - *j0 < x->cstep ? x->n : *j0 + x->cstep;
   return 1;
 }
 
-/* One work block against the packed B block: pack mc x kc of A, run the macro-kernel. */
-static void F(gemm_rows_)(void *vctx, size_t w) {
-  F(gemm_ctx_) *x = vctx;
+/* One work block of C through the blocked loops: per A block (mc rows, L3) and k block: pack A;
+ * per B block (nc columns, L2): pack B, run the macro-kernel. Every k block of every element
+ * is the same whatever the work split, and the k blocks are applied in order. */
+static void F(gemm_block_)(void *vctx, size_t w) {
+  const F(gemm_ctx_) *x = vctx;
   size_t i0, i1, j0, j1;
-  if (!F(gemm_range_)(x, w, x->nc, &i0, &i1, &j0, &j1)) return;
-  T *ap = x->ap + w * x->blk.mc * x->blk.kc;
-  T beta = x->pc == 0 ? x->beta : (T)1; /* later k blocks accumulate into C */
+  if (!F(gemm_range_)(x, w, &i0, &i1, &j0, &j1)) return;
+  const sk_kernels *K = x->K;
+  T *ap = x->ap + w * x->asz, *bp = x->bp + w * x->bsz;
   for (size_t ic = i0; ic < i1; ic += x->blk.mc) {
     size_t mc = i1 - ic < x->blk.mc ? i1 - ic : x->blk.mc;
-    const T *src = x->ta ? x->a + x->pc * x->lda + ic : x->a + ic * x->lda + x->pc;
-    x->K->F(gemm_pack_a_)(x->ta, src, x->lda, mc, x->kc, ap);
-    x->K->F(gemm_macro_)(mc, j1 - j0, x->kc, ap, x->bp + j0 * x->kc, beta,
-                         x->c + ic * x->ldc + x->jc + j0, x->ldc);
+    for (size_t pc = 0; pc < x->k; pc += x->kcmax) {
+      size_t kc = x->k - pc < x->kcmax ? x->k - pc : x->kcmax;
+      T beta = pc == 0 ? x->beta : (T)1; /* later k blocks accumulate into C */
+      K->F(gemm_pack_a_)(x->ta, x->ta ? x->a + pc * x->lda + ic : x->a + ic * x->lda + pc, x->lda,
+                         mc, kc, ap);
+      for (size_t jc = j0; jc < j1; jc += x->blk.nc) {
+        size_t nc = j1 - jc < x->blk.nc ? j1 - jc : x->blk.nc;
+        K->F(gemm_pack_b_)(x->tb, x->tb ? x->b + jc * x->ldb + pc : x->b + pc * x->ldb + jc,
+                           x->ldb, kc, nc, x->alpha, bp);
+        K->F(gemm_macro_)(mc, nc, kc, ap, bp, beta, x->c + ic * x->ldc + jc, x->ldc);
+      }
+    }
   }
 }
 
@@ -73,7 +72,7 @@ static void F(gemm_rows_)(void *vctx, size_t w) {
 static void F(gemm_direct_rows_)(void *vctx, size_t w) {
   F(gemm_ctx_) *x = vctx;
   size_t i0, i1, j0, j1;
-  if (!F(gemm_range_)(x, w, x->n, &i0, &i1, &j0, &j1)) return;
+  if (!F(gemm_range_)(x, w, &i0, &i1, &j0, &j1)) return;
   const T *a = x->ta ? x->a + i0 : x->a + i0 * x->lda;
   x->K->F(gemm_direct_)(x->ta, a, x->lda, i1 - i0, j1 - j0, x->k, x->bp + j0 * x->k, x->beta,
                         x->c + i0 * x->ldc + j0, x->ldc);
@@ -146,29 +145,21 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
   }
 
   /* k blocks of equal size (257 -> 129 + 128, not 256 + 1): fixed by k and the ISA only. */
-  size_t kblocks = F(gemm_ceil_)(k, blk->kc), kcmax = F(gemm_ceil_)(k, kblocks);
-  size_t ncmax = n < blk->nc ? F(gemm_ceil_)(n, blk->nr) * blk->nr : blk->nc;
+  size_t kblocks = F(gemm_ceil_)(k, blk->kc);
+  x.kcmax = F(gemm_ceil_)(k, kblocks);
+  x.cstep = F(gemm_split_)(n, blk->nr, x.ncrange);
   size_t mcmax = x.rstep < blk->mc ? x.rstep : blk->mc;
-  x.blk.kc = kcmax; /* A buffer stride per range = mc x kcmax */
-  x.blk.mc = mcmax;
-  x.bp = F(gemm_alloc_)(kcmax, ncmax, &st);
-  x.ap = x.bp ? F(gemm_alloc_)(x.nrange * x.ncrange * mcmax, kcmax, &st) : NULL;
-  if (!x.ap) {
-    free(x.bp);
+  size_t ncmax = x.cstep < blk->nc ? x.cstep : blk->nc;
+  size_t nblocks = x.nrange * x.ncrange;
+  x.asz = F(gemm_ceil_)(mcmax, blk->mr) * blk->mr * x.kcmax;
+  x.bsz = F(gemm_ceil_)(ncmax, blk->nr) * blk->nr * x.kcmax;
+  x.ap = F(gemm_alloc_)(nblocks, x.asz, &st);
+  x.bp = x.ap ? F(gemm_alloc_)(nblocks, x.bsz, &st) : NULL;
+  if (!x.bp) {
+    free(x.ap);
     return st;
   }
-  for (x.jc = 0; x.jc < n; x.jc += blk->nc) {
-    x.nc = n - x.jc < blk->nc ? n - x.jc : blk->nc;
-    x.nbrange = nt < F(gemm_ceil_)(x.nc, blk->nr) ? nt : F(gemm_ceil_)(x.nc, blk->nr);
-    x.bstep = F(gemm_split_)(x.nc, blk->nr, x.nbrange);
-    x.cstep = F(gemm_split_)(x.nc, blk->nr, x.ncrange);
-    for (x.pc = 0; x.pc < k; x.pc += x.kc) {
-      x.kc = k - x.pc < kcmax ? k - x.pc : kcmax;
-      sk_parallel_blocks(x.nbrange, 8.0 * (double)x.kc * (double)x.nc, F(gemm_pack_b_range_), &x);
-      sk_parallel_blocks(x.nrange * x.ncrange, 2.0 * (double)m * (double)x.nc * (double)x.kc,
-                         F(gemm_rows_), &x);
-    }
-  }
+  sk_parallel_blocks(nblocks, flops, F(gemm_block_), &x);
   free(x.ap);
   free(x.bp);
   return SK_OK;

@@ -90,10 +90,10 @@ void SK_FN(SK_CAT(gemm_pack_a_, S))(int ta, const T *a, size_t lda, size_t mc, s
 
 static inline __attribute__((always_inline)) void FN(kloop_packed)(size_t kc, const T *ap,
                                                                    const T *bp, V acc[GMR][GNV]) {
-  /* A micro-panels stream from L2: fetch GKC_PF k steps ahead */
+  /* B micro-panels stream from L2: fetch GKC_PF k steps ahead */
   KLOOP(kc, ap[p * GMR + (size_t)i],
-        (__builtin_prefetch(ap + (p + GKC_PF) * GMR, 0, 3),
-         __builtin_prefetch(ap + (p + GKC_PF) * GMR + 64 / sizeof(T), 0, 3)), bp, acc);
+        (__builtin_prefetch(bp + (p + GKC_PF) * NR, 0, 3),
+         __builtin_prefetch(bp + (p + GKC_PF) * NR + 64 / sizeof(T), 0, 3)), bp, acc);
 }
 static inline __attribute__((always_inline)) void FN(kloop_rows)(size_t kc, const T *const *ar,
                                                                  size_t cs, const T *bp,
@@ -138,18 +138,19 @@ static inline __attribute__((always_inline)) void FN(prefetch_c)(T *c, size_t ld
   __builtin_prefetch(c + (mr - 1) * ldc + nr - 1, 1, 3);
 }
 
-/* C[0..mc) x [0..nc) = packed A block x packed B block + beta * C. The B micro-panel (kc x NR)
- * stays in L1 while the A micro-panels of the block stream from L2 past it. */
+/* C[0..mc) x [0..nc) = packed A block x packed B block + beta * C. The A micro-panel
+ * (kc x GMR) stays in L1 while the B micro-panels of the block (in L2) stream past it, as in
+ * BLIS: the streamed side is then read with whole-line vector loads, and measured ~8% faster on
+ * AVX-512 than the other order (B micro-panel resident, A broadcasts streamed). */
 void SK_FN(SK_CAT(gemm_macro_, S))(size_t mc, size_t nc, size_t kc, const T *ap, const T *bp,
                                    T beta, T *c, size_t ldc) {
-  for (size_t j0 = 0; j0 < nc; j0 += NR) {
-    size_t nr = nc - j0 < NR ? nc - j0 : NR;
-    const T *b = bp + j0 * kc;
-    for (size_t i0 = 0; i0 < mc; i0 += GMR) {
-      size_t mr = mc - i0 < GMR ? mc - i0 : GMR;
+  for (size_t i0 = 0; i0 < mc; i0 += GMR) {
+    size_t mr = mc - i0 < GMR ? mc - i0 : GMR;
+    for (size_t j0 = 0; j0 < nc; j0 += NR) {
+      size_t nr = nc - j0 < NR ? nc - j0 : NR;
       V acc[GMR][GNV];
       FN(prefetch_c)(c + i0 * ldc + j0, ldc, mr, nr);
-      FN(kloop_packed)(kc, ap + i0 * kc, b, acc);
+      FN(kloop_packed)(kc, ap + i0 * kc, bp + j0 * kc, acc);
       FN(store)(acc, beta, c + i0 * ldc + j0, ldc, mr, nr);
     }
   }

@@ -28,8 +28,8 @@ enum { SK_KIND_SQE = 0, SK_KIND_EUC = 1, SK_KIND_DOT = 2, SK_KIND_COS_SIM = 3, S
   size_t nr_##S; /* rows per packed panel */
 
 /* GEMM (kernels/gemm_tile.h): block sizes and the four kernels the blocked algorithm in
- * dispatch/api_gemm_impl.h drives. mr x nr register tile; mc x kc packed A block (L2);
- * kc x nr packed B micro-panel (L1); kc x nc packed B block. mc and nc are multiples of mr, nr. */
+ * dispatch/api_gemm_impl.h drives. mr x nr register tile; kc x mr packed A micro-panel (L1);
+ * kc x nc packed B block (L2); mc x kc packed A block (L3). mc and nc are multiples of mr, nr. */
 typedef struct { size_t mr, nr, mc, kc, nc; } sk_gemm_blk;
 #define SK_GEMM_KERNELS(T, S)                                                                    \
   /* op(A) mc x kc -> mr-row panels (kc x mr each, zero-padded) */                             \

@@ -12,15 +12,14 @@
                          .cluster_sums_##S = SK_FN(cluster_sums_##S),               \
                          .topk_next_##S = SK_FN(topk_next_##S), .nr_##S = SK_NV * (LANES)
 
-/* nc rounded down to whole panels */
-#define GEMM(S, LANES, KC) .gemm_pack_a_##S = SK_FN(gemm_pack_a_##S),                          \
+#define GEMM(S, LANES, KC, NC) .gemm_pack_a_##S = SK_FN(gemm_pack_a_##S),                          \
                            .gemm_pack_b_##S = SK_FN(gemm_pack_b_##S),                          \
                            .gemm_macro_##S = SK_FN(gemm_macro_##S),                            \
                            .gemm_direct_##S = SK_FN(gemm_direct_##S),                          \
                            .gemm_blk_##S = {GMR, GNV * (LANES), GMC, KC,                       \
-                                            GNC / (GNV * (LANES)) * (GNV * (LANES))}
+                                            NC}
 
 const sk_kernels SK_FN(table) = {
     PAIRS(f32), PAIRS(f64), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N),
-    GEMM(f32, SK_VF_N, GKC_F32), GEMM(f64, SK_VD_N, GKC_F64), .mr = SK_MR,
+    GEMM(f32, SK_VF_N, GKC_F32, GNC_F32), GEMM(f64, SK_VD_N, GKC_F64, GNC_F64), .mr = SK_MR,
 };
