@@ -85,13 +85,14 @@ static inline size_t F(gemm_split_)(size_t n, size_t unit, size_t parts) {
   return F(gemm_ceil_)(F(gemm_ceil_)(n, unit), parts) * unit;
 }
 
-static void *F(gemm_alloc_)(size_t a, size_t b, sk_status *st) {
+/* Workspace of a x b elements (see sk_gemm_ws_get). */
+static T *F(gemm_alloc_)(size_t a, size_t b, sk_status *st) {
   size_t bytes;
-  if (!sk_mul_ok(a, b, sizeof(T), &bytes) || bytes > SIZE_MAX - 64) {
+  if (!sk_mul_ok(a, b, sizeof(T), &bytes)) {
     *st = SK_EOVERFLOW;
     return NULL;
   }
-  void *p = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  T *p = sk_gemm_ws_get(bytes);
   if (!p) *st = SK_ENOMEM;
   return p;
 }
@@ -140,7 +141,7 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
     K->F(gemm_pack_b_)(tb, b, ldb, k, n, alpha, x.bp);
     x.cstep = F(gemm_split_)(n, blk->nr, x.ncrange);
     sk_parallel_blocks(x.nrange * x.ncrange, flops, F(gemm_direct_rows_), &x);
-    free(x.bp);
+    sk_gemm_ws_put(x.bp);
     return SK_OK;
   }
 
@@ -151,17 +152,14 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
   size_t mcmax = x.rstep < blk->mc ? x.rstep : blk->mc;
   size_t ncmax = x.cstep < blk->nc ? x.cstep : blk->nc;
   size_t nblocks = x.nrange * x.ncrange;
-  x.asz = F(gemm_ceil_)(mcmax, blk->mr) * blk->mr * x.kcmax;
-  x.bsz = F(gemm_ceil_)(ncmax, blk->nr) * blk->nr * x.kcmax;
-  x.ap = F(gemm_alloc_)(nblocks, x.asz, &st);
-  x.bp = x.ap ? F(gemm_alloc_)(nblocks, x.bsz, &st) : NULL;
-  if (!x.bp) {
-    free(x.ap);
-    return st;
-  }
+  /* one workspace: every block's A buffer, then every block's B buffer (64-byte multiples) */
+  x.asz = (F(gemm_ceil_)(mcmax, blk->mr) * blk->mr * x.kcmax + 15) / 16 * 16;
+  x.bsz = (F(gemm_ceil_)(ncmax, blk->nr) * blk->nr * x.kcmax + 15) / 16 * 16;
+  x.ap = F(gemm_alloc_)(nblocks, x.asz + x.bsz, &st);
+  if (!x.ap) return st;
+  x.bp = x.ap + nblocks * x.asz;
   sk_parallel_blocks(nblocks, flops, F(gemm_block_), &x);
-  free(x.ap);
-  free(x.bp);
+  sk_gemm_ws_put(x.ap);
   return SK_OK;
 }
 
