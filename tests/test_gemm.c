@@ -129,16 +129,18 @@ Test(gemm, sweep_f64) {
 }
 Test(gemm, sweep_f32) { sweep(1); }
 
-/* Shapes past one block in each direction: several k blocks (k > KC), several row blocks
- * (m > MC), several column blocks (n > NC = 4096), the direct path at large m, both paths'
- * every transpose. */
+/* Shapes past one block in each direction: several k blocks (k > KC), several A blocks
+ * (m > MC), several B blocks (n > NC), the direct path at large m, both paths' transposes. */
 Test(gemm, blocks) {
   static const gcase cases[] = {
-      {700, 33, 300, 0, 0, 0, 0, 0, 1, 2.5},  /* packed, m > MC, 2 k blocks, narrow n */
+      {700, 33, 300, 0, 0, 0, 0, 0, 1, 2.5},  /* packed, 2 k blocks, narrow n */
+      {1600, 20, 260, 0, 0, 0, 1, 0, 1, 1},   /* m > MC (L3 block) except on AVX-512 */
       {45, 150, 520, 0, 0, 0, 1, 1, -0.5, 1}, /* 3 k blocks, both transposed */
-      {20, 4200, 40, 0, 0, 0, 0, 1, 1, 0},    /* n > NC */
+      {20, 4200, 40, 0, 0, 0, 0, 1, 1, 0},    /* n > NC, packed with k < KC */
       {3000, 70, 9, 0, 0, 0, 1, 0, 1, 2.5},   /* direct, transposed A */
       {1500, 40, 100, 0, 0, 0, 0, 1, -0.5, 0}, /* direct (narrow n), transposed B */
+      {2800, 20, 300, 0, 0, 0, 0, 0, 2, 0.5},  /* m > MC on AVX-512 too */
+      {30, 700, 200, 0, 0, 0, 1, 1, 1, 0},     /* packed with one k block (B > one L2 block) */
   };
   size_t nc = sk_test_small() ? 2 : sizeof cases / sizeof cases[0];
   for (size_t i = 0; i < nc; i++) {
