@@ -170,6 +170,11 @@ void SK_FN(SK_CAT(gemm_direct_, S))(int ta, const T *a, size_t lda, size_t m, si
     for (size_t j0 = 0; j0 < n; j0 += NR) {
       size_t nr = n - j0 < NR ? n - j0 : NR;
       V acc[GMR][GNV];
+      /* C streams through once here: ask for the next strip's tile a strip ahead */
+      if (m - i0 > GMR) {
+        size_t mr2 = m - i0 - GMR < GMR ? m - i0 - GMR : GMR;
+        FN(prefetch_c)(c + (i0 + GMR) * ldc + j0, ldc, mr2, nr);
+      }
       if (ta) FN(kloop_rows)(k, ar, lda, bp + j0 * k, acc);
       else FN(kloop_rows)(k, ar, 1, bp + j0 * k, acc);
       FN(store)(acc, beta, c + i0 * ldc + j0, ldc, mr, nr);
