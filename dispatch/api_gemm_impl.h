@@ -120,6 +120,7 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
   F(gemm_ctx_) x = {.K = K, .blk = K->F(gemm_blk_), .ta = ta, .tb = tb, .a = a, .b = b,
                     .lda = lda, .ldb = ldb, .ldc = ldc, .m = m, .n = n, .k = k, .alpha = alpha,
                     .beta = beta, .c = c};
+  x.blk.nc = sk_gemm_nc(x.blk.nc, x.blk.nr, x.blk.kc, sizeof(T));
   const sk_gemm_blk *blk = &x.blk;
   size_t nt = sk_get_num_threads();
   if (nt < 1) nt = 1;
