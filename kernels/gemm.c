@@ -14,19 +14,16 @@
 #define V vd
 #define VN SK_VD_N
 #define V_(op) vd_##op
-#define GKC GKC_F64
 #include "gemm_tile.h"
 #undef T
 #undef S
 #undef V
 #undef VN
 #undef V_
-#undef GKC
 
 #define T float
 #define S f32
 #define V vf
 #define VN SK_VF_N
 #define V_(op) vf_##op
-#define GKC GKC_F32
 #include "gemm_tile.h"

@@ -1,13 +1,13 @@
 /* GEMM kernels for one element type, included by gemm.c with T = double and T = float (GEMM
- * accumulates in the input type, like BLAS). Expects T, S, V, VN, V_(op), GMR, GNV, GKC.
+ * accumulates in the input type, like BLAS). Expects T, S, V, VN, V_(op) and gemm_blocks.h.
  *
  * Row-major C, vectors along its rows: the micro-kernel keeps a GMR x NR tile of C in GMR x GNV
  * vector accumulators, and per k step loads GNV vectors of one packed B row and broadcasts GMR
  * elements of one packed A column. Packed layouts (both zero-padded to whole panels):
  *   A: panels of GMR rows, ap[panel * kc * GMR + p * GMR + i] = op(A)[i0 + i][p]
  *   B: panels of NR columns, bp[panel * kc * NR + p * NR + j] = alpha * op(B)[p][j0 + j]
- * Alpha is folded into B: B is packed once per (jc, pc) block and shared by every thread, and the
- * direct path (A unpacked) needs it there anyway. */
+ * Alpha is folded into B: the direct path (A read in place) needs it there, and for the tall
+ * shapes where packing cost shows B is the smaller operand. */
 
 #define NR (GNV * VN)
 #define FN(name) SK_CAT(name##_, S)
@@ -90,7 +90,8 @@ void SK_FN(SK_CAT(gemm_pack_a_, S))(int ta, const T *a, size_t lda, size_t mc, s
 
 static inline __attribute__((always_inline)) void FN(kloop_packed)(size_t kc, const T *ap,
                                                                    const T *bp, V acc[GMR][GNV]) {
-  /* B micro-panels stream from L2: fetch GKC_PF k steps ahead */
+  /* B micro-panels stream from L2: fetch GKC_PF k steps ahead (a prefetch past the end of the
+   * block is harmless: prefetches never fault) */
   KLOOP(kc, ap[p * GMR + (size_t)i],
         (__builtin_prefetch(bp + (p + GKC_PF) * NR, 0, 3),
          __builtin_prefetch(bp + (p + GKC_PF) * NR + 64 / sizeof(T), 0, 3)), bp, acc);
