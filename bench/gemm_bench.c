@@ -3,7 +3,7 @@
  * every subject alike; median of the rounds.
  *
  *   simdkern-bench --gemm [--threads N] [--isas avx512,avx2] [--sizes 64,256,2048] [--type f64|f32]
- *                         [--no-skinny] [--cpu-time] [--quick]
+ *                         [--no-skinny] [--cpu-time] [--rounds N (minimum)] [--quick]
  *
  * SK_BENCH_OPENBLAS / SK_BENCH_BLIS name the libraries (defaults libopenblas.so.0, libblis.so.4);
  * BLIS_ARCH_TYPE / OPENBLAS_CORETYPE select their kernels as usual. Ratio = peer time / simdkern
@@ -67,7 +67,7 @@ static void *gb_fill(size_t n, int f32, uint64_t seed) {
 
 int gemm_bench_main(int argc, char **argv) {
   size_t threads = 1;
-  int quick = 0, skinny = 1;
+  int quick = 0, skinny = 1, min_rounds = 3;
   const char *type = "both";
   const char *isas = NULL, *sizes = "64,128,256,512,1024,2048";
   for (int i = 1; i < argc; i++) {
@@ -79,7 +79,8 @@ int gemm_bench_main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--type") && i + 1 < argc) type = argv[++i];
     else if (!strcmp(argv[i], "--no-skinny")) skinny = 0;
     else if (!strcmp(argv[i], "--cpu-time")) gb_clock = CLOCK_PROCESS_CPUTIME_ID;
-    else { fprintf(stderr, "usage: %s --gemm [--threads N] [--isas a,b] [--sizes s,t] [--type f64|f32] [--no-skinny] [--cpu-time] [--quick]\n", argv[0]); return 2; }
+    else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) min_rounds = atoi(argv[++i]);
+    else { fprintf(stderr, "usage: %s --gemm [--threads N] [--isas a,b] [--sizes s,t] [--type f64|f32] [--no-skinny] [--cpu-time] [--rounds N] [--quick]\n", argv[0]); return 2; }
   }
   /* subjects: simdkern per requested (supported) ISA, then the peers found */
   int who[16];
@@ -148,7 +149,8 @@ int gemm_bench_main(int argc, char **argv) {
       size_t batch = one < 2e6 ? (size_t)(2e6 / (one + 1)) + 1 : 1;
       int rounds = (int)(6e8 / ((one + 1) * (double)batch));
       if (quick) rounds /= 4;
-      rounds = rounds < 3 ? 3 : rounds > 41 ? 41 : rounds;
+      rounds = rounds < min_rounds ? min_rounds : rounds;
+      rounds = rounds > 41 ? 41 : rounds;
       double v[16][41];
       for (size_t w = 0; w < nw; w++) run(&p, who[w], peers); /* warm-up */
       for (int r = 0; r < rounds; r++)
