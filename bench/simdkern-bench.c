@@ -4,6 +4,7 @@
  *
  *   simdkern-bench [--quick] [--json FILE]        full table
  *   simdkern-bench --kernel dot_f32 --d 768 --calls N   run one kernel N times (for hyperfine)
+ *   simdkern-bench --gemm [...]                   GEMM against OpenBLAS and BLIS (gemm_bench.c)
  *
  * Reports median ns/call, GB/s of input read, and the fraction of the machine's limit: L1 load
  * bandwidth = 2 loads x vector width per cycle at the measured clock; DRAM = measured read
@@ -237,7 +238,10 @@ static void *alloc_fill(size_t bytes, int f32, uint64_t seed) {
   return p;
 }
 
+int gemm_bench_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "--gemm")) return gemm_bench_main(argc, argv);
   const char *only = NULL, *json_path = NULL;
   size_t one_d = 768, calls = 0;
   int quick = 0;

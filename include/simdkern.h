@@ -276,6 +276,24 @@ SK_API sk_status sk_lag_matrix_f64(size_t rows, size_t cols, const double *x, si
 SK_API sk_status sk_lag_matrix_f32(size_t rows, size_t cols, const float *x, size_t ldx,
                                    size_t max_lag, float *out, size_t ldo);
 
+/* ---- Matrix multiply ------------------------------------------------------------------------ */
+typedef enum { SK_NO_TRANS = 0, SK_TRANS = 1 } sk_trans;
+/* Row-major C = alpha * op(A) * op(B) + beta * C, op(A) m x k, op(B) k x n (CBLAS dgemm/sgemm with
+ * CblasRowMajor). A is stored m x k (lda >= max(1, k)) or, with SK_TRANS, k x m (lda >= max(1, m));
+ * B likewise k x n or n x k; ldc >= max(1, n). beta == 0: C is not read (NaN/Inf already in C do
+ * not propagate); alpha == 0 or k == 0: C = beta * C (A and B not read); m == 0 or n == 0: no-op.
+ * Accumulates in the element type, like BLAS (f32 in f32). C must not overlap A or B; a trans
+ * value other than SK_NO_TRANS/SK_TRANS, a short ld, or NULL with a non-zero size: SK_EINVAL; a
+ * matrix whose byte size overflows size_t: SK_EOVERFLOW; SK_ENOMEM if the packing buffers cannot
+ * be allocated (C untouched). Threads: sk_set_num_threads; results are bitwise-identical for any
+ * thread count (the k-sum order of every element is fixed by the ISA's block sizes). */
+SK_API sk_status sk_gemm_f64(sk_trans ta, sk_trans tb, size_t m, size_t n, size_t k, double alpha,
+                             const double *a, size_t lda, const double *b, size_t ldb, double beta,
+                             double *c, size_t ldc);
+SK_API sk_status sk_gemm_f32(sk_trans ta, sk_trans tb, size_t m, size_t n, size_t k, float alpha,
+                             const float *a, size_t lda, const float *b, size_t ldb, float beta,
+                             float *c, size_t ldc);
+
 #ifdef __cplusplus
 }
 #endif

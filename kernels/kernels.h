@@ -56,6 +56,22 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
   void (*lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,       \
                          T *out, size_t ldo, T *buf, int stream);                                \
   void (*norm_pvalue_##S)(const T *z, size_t n, T *out);
+/* GEMM (kernels/gemm_tile.h): block sizes and the four kernels the blocked algorithm in
+ * dispatch/api_gemm_impl.h drives. mr x nr register tile; kc x mr packed A micro-panel (L1);
+ * kc x nc packed B block (L2); mc x kc packed A block (L3). mc and nc are multiples of mr, nr. */
+typedef struct { size_t mr, nr, mc, kc, nc; } sk_gemm_blk;
+#define SK_GEMM_KERNELS(T, S)                                                                    \
+  /* op(A) mc x kc -> mr-row panels (kc x mr each, zero-padded) */                             \
+  void (*gemm_pack_a_##S)(int ta, const T *a, size_t lda, size_t mc, size_t kc, T *ap);         \
+  /* alpha * op(B) kc x nc -> nr-column panels (kc x nr each, zero-padded) */                   \
+  void (*gemm_pack_b_##S)(int tb, const T *b, size_t ldb, size_t kc, size_t nc, T alpha, T *bp); \
+  /* C mc x nc = packed A x packed B + beta * C (beta == 0: C not read) */                     \
+  void (*gemm_macro_##S)(size_t mc, size_t nc, size_t kc, const T *ap, const T *bp, T beta,     \
+                         T *c, size_t ldc);                                                     \
+  /* C m x n = op(A) (read in place) x packed B (k x n) + beta * C */                          \
+  void (*gemm_direct_##S)(int ta, const T *a, size_t lda, size_t m, size_t n, size_t k,         \
+                          const T *bp, T beta, T *c, size_t ldc);                               \
+  sk_gemm_blk gemm_blk_##S;
 
 typedef struct sk_kernels {
   double (*dot_f32)(const float *a, const float *b, size_t n);
@@ -98,6 +114,8 @@ typedef struct sk_kernels {
                            const double *center, sk_bracket *b, size_t *nan);
   SK_MATRIX_KERNELS(float, f32)
   SK_MATRIX_KERNELS(double, f64)
+  SK_GEMM_KERNELS(float, f32)
+  SK_GEMM_KERNELS(double, f64)
   size_t mr; /* x rows per register tile */
   SK_SERIES_KERNELS(float, f32)
   SK_SERIES_KERNELS(double, f64)

@@ -40,6 +40,16 @@ SK_SERIES_PROTOS(float, f32)
 SK_SERIES_PROTOS(double, f64)
 void SK_FN(dft_twiddles)(size_t n, double *cs);
 double SK_FN(dft_bin)(const double *x, size_t n, const double *cs, size_t k);
+#define SK_GEMM_PROTOS(T, S)                                                                      \
+  void SK_FN(gemm_pack_a_##S)(int ta, const T *a, size_t lda, size_t mc, size_t kc, T *ap);         \
+  void SK_FN(gemm_pack_b_##S)(int tb, const T *b, size_t ldb, size_t kc, size_t nc, T alpha,        \
+                              T *bp);                                                               \
+  void SK_FN(gemm_macro_##S)(size_t mc, size_t nc, size_t kc, const T *ap, const T *bp, T beta,     \
+                             T *c, size_t ldc);                                                     \
+  void SK_FN(gemm_direct_##S)(int ta, const T *a, size_t lda, size_t m, size_t n, size_t k,         \
+                              const T *bp, T beta, T *c, size_t ldc);
+SK_GEMM_PROTOS(float, f32)
+SK_GEMM_PROTOS(double, f64)
 SK_PAIR_PROTOS(float, f32)
 SK_PAIR_PROTOS(double, f64)
 SK_MATRIX_PROTOS(float, f32)
