@@ -19,7 +19,7 @@ __all__ = [
     "cdist", "euclidean_distances", "cosine_similarity", "pairwise_distances_argmin",
     "pairwise_distances_argmin_min", "rbf_kernel", "silhouette_score", "silhouette_samples",
     "topk", "dot", "argmin", "argmax", "zscore", "median", "nanmedian", "quantile", "nanquantile",
-    "percentile", "nanpercentile", "median_abs_deviation", "ar1", "isa", "set_isa", "set_num_threads",
+    "percentile", "nanpercentile", "median_abs_deviation", "ar1", "matmul", "isa", "set_isa", "set_num_threads",
     "SimdkernError",
 ]
 
@@ -67,10 +67,12 @@ for _t in ("f32", "f64"):
         "sk_col_median_mad_%s": [_S, _S, _P, _S, _I, _P, _P],
         "sk_col_quantile_%s": [_S, _S, _P, _S, _P, _S, _I, _I, _P],
         "sk_ar1_%s": [_P, _S, _S, _P, _P],
+        "sk_gemm_%s": [_I, _I, _S, _S, _S, None, _P, _S, _P, _S, None, _P, _S],
         "sk_col_ar1_%s": [_S, _S, _P, _S, _P, _P],
     }.items():
         _f = getattr(_lib, _name % _t)
-        _f.argtypes, _f.restype = _args, _I
+        _scalar = ctypes.c_float if _t == "f32" else _D  # GEMM's alpha/beta follow the type
+        _f.argtypes, _f.restype = [_scalar if a is None else a for a in _args], _I
 
 
 class SimdkernError(RuntimeError):
@@ -475,6 +477,38 @@ def ar1(x, axis=0, return_mean=False):
     phi, mu = np.empty(m.shape[1]), np.empty(m.shape[1])
     _check(getattr(_lib, "sk_col_ar1_" + sfx)(m.shape[0], m.shape[1], _ptr(m), ld, _ptr(phi), _ptr(mu)))
     return (phi, mu) if return_mean else phi
+
+
+def _gemm_operand(x, dtype):
+    """(trans flag, row-major array, leading dimension) without copying C- or F-ordered data."""
+    item = np.dtype(dtype).itemsize
+    if x.ndim == 2 and x.shape[1] > 1 and x.strides[1] != item and x.strides[0] == item \
+            and x.strides[1] > 0 and x.strides[1] % item == 0 and x.strides[1] // item >= x.shape[0]:
+        return 1, x.T, x.strides[1] // item  # a transposed view: read it with SK_TRANS
+    r, ld = _rows(x, dtype, "operand")
+    return 0, r, ld
+
+
+def matmul(a, b):
+    """numpy.matmul for 1-D/2-D float arrays (sgemm when both are float32, else dgemm); C- or
+    Fortran-ordered and strided-row operands are read in place (transposes become SK_TRANS)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.ndim not in (1, 2) or b.ndim not in (1, 2):
+        raise ValueError("simdkern.matmul: 1-D or 2-D operands")
+    dtype = _float_dtype(a, b)
+    a2 = a.reshape(1, -1) if a.ndim == 1 else a
+    b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+    if a2.shape[1] != b2.shape[0]:
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align")
+    m, k, n = a2.shape[0], a2.shape[1], b2.shape[1]
+    ta, A, lda = _gemm_operand(a2.astype(dtype, copy=False), dtype)
+    tb, B, ldb = _gemm_operand(b2.astype(dtype, copy=False), dtype)
+    c = np.empty((m, n), dtype=dtype)
+    _check(getattr(_lib, "sk_gemm_" + _sfx(dtype))(ta, tb, m, n, k, 1.0, _ptr(A), lda, _ptr(B), ldb,
+                                                    0.0, _ptr(c), max(1, n)))
+    if a.ndim == 1 and b.ndim == 1:
+        return c[0, 0]
+    return c[0] if a.ndim == 1 else (c[:, 0] if b.ndim == 1 else c)
 
 
 def isa():

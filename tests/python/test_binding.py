@@ -298,3 +298,24 @@ def test_ar1_matches_numpy_reference(isa, dtype):
     assert abs(simdkern.ar1(v) - _ar1_ref(v)[0]) <= 1e-9
     assert simdkern.ar1(np.array([1.0, np.nan])) == 0.0
     assert np.isnan(simdkern.ar1(np.array([np.nan]), return_mean=True)[1])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matmul_matches_numpy(isa, dtype):
+    rng = np.random.default_rng(11)
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    for m, k, n in ((1, 1, 1), (3, 7, 5), (64, 65, 63), (257, 17, 9), (10000, 5, 50), (0, 3, 4), (4, 0, 3)):
+        A = rng.standard_normal((m, k)).astype(dtype)
+        B = rng.standard_normal((k, n)).astype(dtype)
+        for a, b in ((A, B), (np.asfortranarray(A), B), (A, np.asfortranarray(B)),
+                     (np.ascontiguousarray(A.T).T, np.ascontiguousarray(B.T).T)):
+            got, want = simdkern.matmul(a, b), a @ b
+            assert got.dtype == want.dtype and got.shape == want.shape
+            scale = np.abs(a) @ np.abs(b) + 1e-30
+            assert np.all(np.abs(got - want) <= tol * (k + 2) * scale)
+    v = rng.standard_normal(7).astype(dtype)
+    M = rng.standard_normal((7, 3)).astype(dtype)
+    assert np.allclose(simdkern.matmul(v, M), v @ M, rtol=1e-4)
+    assert np.allclose(simdkern.matmul(M.T, v), M.T @ v, rtol=1e-4)
+    with pytest.raises(ValueError):
+        simdkern.matmul(np.ones((2, 3)), np.ones((2, 3)))
