@@ -53,18 +53,6 @@ static double mid_mean(double a, double b, int f32) { /* numpy's mean of the mid
 
 typedef struct { const double *q; size_t nq; int method; } qspec;
 
-static size_t sort_unique(size_t *r, size_t n) {
-  for (size_t i = 1; i < n; i++) {
-    size_t v = r[i], j = i;
-    for (; j > 0 && r[j - 1] > v; j--) r[j] = r[j - 1];
-    r[j] = v;
-  }
-  size_t u = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!u || r[u - 1] != r[i]) r[u++] = r[i];
-  return u;
-}
-
 static size_t quantile_ranks(size_t m, const void *ctx, size_t *r, size_t max) {
   const qspec *s = ctx;
   size_t n = 0;
@@ -73,7 +61,7 @@ static size_t quantile_ranks(size_t m, const void *ctx, size_t *r, size_t max) {
     r[n++] = x.prev;
     if (x.next != x.prev) r[n++] = x.next;
   }
-  return sort_unique(r, n);
+  return sk_sort_unique(r, n);
 }
 static size_t median_ranks(size_t m, const void *ctx, size_t *r, size_t max) {
   (void)ctx, (void)max;

@@ -96,6 +96,18 @@ static void small_select(double *a, size_t n, const size_t *r, size_t nr, double
   }
 }
 
+size_t sk_sort_unique(size_t *r, size_t n) {
+  for (size_t i = 1; i < n; i++) { /* insertion sort: rank lists are short */
+    size_t v = r[i], j = i;
+    for (; j > 0 && r[j - 1] > v; j--) r[j] = r[j - 1];
+    r[j] = v;
+  }
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!u || r[u - 1] != r[i]) r[u++] = r[i];
+  return u;
+}
+
 /* ---- reading the source ---- */
 static double src_val(const sk_sel_src *s, size_t i) {
   double v = s->f32 ? (double)((const float *)s->x)[i * s->stride] : ((const double *)s->x)[i * s->stride];
@@ -203,16 +215,7 @@ sk_status sk_sel_plan(sk_sel_job *job) {
       long p = pos[i];
       if (p >= 0 && p < (long)sv) sr[nsr++] = (size_t)p;
     }
-    /* sort (tiny) and dedupe the wanted sample ranks */
-    for (size_t i = 1; i < nsr; i++) {
-      size_t v = sr[i], j = i;
-      for (; j > 0 && sr[j - 1] > v; j--) sr[j] = sr[j - 1];
-      sr[j] = v;
-    }
-    size_t u = 0;
-    for (size_t i = 0; i < nsr; i++)
-      if (!u || sr[u - 1] != sr[i]) sr[u++] = sr[i];
-    nsr = u;
+    nsr = sk_sort_unique(sr, nsr); /* the wanted sample ranks, ascending */
     st = select_buf(smp, sv, sr, nsr, sval, 0);
     if (st != SK_OK) { free(sr); free(sval); goto out; }
     for (size_t i = 0; i < nbk; i++) {

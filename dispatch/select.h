@@ -47,6 +47,8 @@ void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt);
  * r = ranks(m) (returns their count through *nr; 0 when m == 0). */
 sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr);
 void sk_sel_free(sk_sel_job *job);
+/* Sorts a short rank list ascending and drops repeats; returns the new length. */
+size_t sk_sort_unique(size_t *r, size_t n);
 /* plan + pass + resolve for a 1-D source. */
 sk_status sk_sel_run(sk_sel_job *job, size_t *r, double *vals, size_t *nr);
 

@@ -9,21 +9,5 @@
 
 #include "gemm_blocks.h"
 
-#define T double
-#define S f64
-#define V vd
-#define VN SK_VD_N
-#define V_(op) vd_##op
-#include "gemm_tile.h"
-#undef T
-#undef S
-#undef V
-#undef VN
-#undef V_
-
-#define T float
-#define S f32
-#define V vf
-#define VN SK_VF_N
-#define V_(op) vf_##op
-#include "gemm_tile.h"
+#define SK_TILE "gemm_tile.h"
+#include "instantiate.h"
