@@ -6,18 +6,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <simdkern.h>
+
+#include "fuzz_common.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "fuzz_dist: check failed at line %d: %s\n", __LINE__, #c); abort(); } } while (0)
 
-typedef struct { const uint8_t *p; size_t n; } stream;
-static unsigned take(stream *s) {
-  if (!s->n) return 0;
-  s->n--;
-  return *s->p++;
-}
 
 #define DEFINE_RUN(T, S)                                                                          \
   static void run_##S(stream *s) {                                                                \
@@ -86,9 +81,4 @@ static unsigned take(stream *s) {
 DEFINE_RUN(double, f64)
 DEFINE_RUN(float, f32)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  stream s = {data, size};
-  if (take(&s) & 1) run_f32(&s);
-  else run_f64(&s);
-  return 0;
-}
+SK_FUZZ_ENTRY

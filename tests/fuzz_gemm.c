@@ -5,19 +5,14 @@
  * untouched, 1 and 2 threads bitwise equal. */
 #include <math.h>
 #include <simdkern.h>
+
+#include "fuzz_common.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "fuzz_gemm: check failed at line %d: %s\n", __LINE__, #c); abort(); } } while (0)
 
-typedef struct { const uint8_t *p; size_t n; } stream;
-static unsigned take(stream *s) {
-  if (!s->n) return 0;
-  s->n--;
-  return *s->p++;
-}
 
 static const double SCALARS[] = {0, 1, -0.5, 2, 0.25, -1};
 
@@ -76,9 +71,4 @@ static const double SCALARS[] = {0, 1, -0.5, 2, 0.25, -1};
 DEFINE_RUN(double, f64)
 DEFINE_RUN(float, f32)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  stream s = {data, size};
-  if (take(&s) & 1) run_f32(&s);
-  else run_f64(&s);
-  return 0;
-}
+SK_FUZZ_ENTRY

@@ -6,19 +6,14 @@
  * forms agree with the 1-D calls. */
 #include <math.h>
 #include <simdkern.h>
+
+#include "fuzz_common.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "fuzz_select: check failed at line %d: %s\n", __LINE__, #c); abort(); } } while (0)
 
-typedef struct { const uint8_t *p; size_t n; } stream;
-static unsigned take(stream *s) {
-  if (!s->n) return 0;
-  s->n--;
-  return *s->p++;
-}
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -81,9 +76,4 @@ static int same(double a, double b) { return (a != a && b != b) || a == b; }
 DEFINE_RUN(float, f32)
 DEFINE_RUN(double, f64)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  stream s = {data, size};
-  if (take(&s) & 1) run_f32(&s);
-  else run_f64(&s);
-  return 0;
-}
+SK_FUZZ_ENTRY
