@@ -231,6 +231,16 @@ def main():
     row(f"ar1 axis=0 {R:.0e}x50 f64", lambda: simdkern.ar1(Z, axis=0), "numpy mean + 2 einsum",
         lambda: np_ar1(Z), np.allclose(p1, p2, rtol=1e-9, atol=1e-12) and np.allclose(m1, m2, rtol=1e-12, atol=1e-14),
         "rtol 1e-9")
+    # matmul: a square product and the tall-skinny shape of a PCA reconstruction
+    for (m_, k_, n_), dt in (((1024 if args.quick else 2048,) * 3, np.float64),
+                             ((10000, 5, 50), np.float64), ((10000, 5, 50), np.float32)):
+        A = rng.standard_normal((m_, k_)).astype(dt)
+        B = rng.standard_normal((k_, n_)).astype(dt)
+        got, ref = simdkern.matmul(A, B), A @ B
+        tol = (1e-12 if dt == np.float64 else 2e-5) * (k_ + 2)
+        row(f"matmul ({m_}x{k_})@({k_}x{n_}) {np.dtype(dt).name}", lambda: simdkern.matmul(A, B),
+            "numpy @ (OpenBLAS)", lambda: A @ B,
+            bool(np.all(np.abs(got - ref) <= tol * (np.abs(A) @ np.abs(B)))), "|err| <= (k+2)u|A||B|")
 
     print(f"\nchecks: {'all PASS' if not failed else 'FAIL: ' + '; '.join(failed)}")
     return 1 if failed else 0

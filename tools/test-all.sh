@@ -39,7 +39,7 @@ run asan-ubsan-fuzz -C build-asan --no-suite abi
 # The numpy binding: pip install . (meson-python, the same Meson build), then pytest against
 # scipy/scikit-learn. Run from /tmp so the installed package is what gets imported.
 t0=$SECONDS
-{ python3 -m pip install -q --disable-pip-version-check numpy scipy scikit-learn pytest &&
+{ python3 -m pip install -q --disable-pip-version-check numpy scipy scikit-learn pytest "dask[array,distributed]" &&
   python3 -m pip install -q --disable-pip-version-check --force-reinstall --no-deps . &&
   (cd /tmp && python3 -m pytest -q -p no:cacheprovider "$OLDPWD/tests/python"); } \
   >/tmp/simdkern-pytest.log 2>&1
