@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 native="meson ninja-build pkg-config cmake gcc libtsan2 clang libclang-rt-14-dev binutils python3 libsleef-dev libcpuinfo-dev libcriterion-dev
-        valgrind qemu-user hyperfine libopenblas-dev"
+        valgrind qemu-user hyperfine libopenblas-dev libblis-dev"
 # arm64 runtime libraries that co-install with the amd64 ones; Criterion and nanomsg for arm64 do
 # not (Debian ships them without Multi-Arch co-installability), so tools/arm64-sysroot.sh unpacks
 # those into the build tree instead.

@@ -26,5 +26,13 @@ python3 -m pip install -q --disable-pip-version-check --force-reinstall --no-dep
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/peers_stats.py ${QUICK:+--quick} ||
   echo "note: the statistics benchmark reported a failure"
 echo
+echo "== GEMM per ISA against OpenBLAS and BLIS (simdkern-bench --gemm)"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE BLIS_ARCH_TYPE=skx build/bench/simdkern-bench --gemm \
+  ${QUICK:+--sizes 256,1024} || echo "note: the GEMM benchmark reported a failure"
+echo
+echo "== time series and vector math against numpy/scipy (bench/peers_series.py)"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/peers_series.py build/libsimdkern.so \
+  ${QUICK:+--quick} || echo "note: the series benchmark reported a failure"
+echo
 echo "== hyperfine: whole-process ISA sweep (bench/hyperfine.sh)"
 bench/hyperfine.sh build
