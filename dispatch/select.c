@@ -70,20 +70,29 @@ static void small_select(double *a, size_t n, const size_t *r, size_t nr, double
   size_t base = 0;
   for (size_t i = 0; i < nr; i++) {
     size_t lo = base, hi = n, k = r[i];
-    int budget = 64;
-    while (hi - lo > 16 && budget--) {
+    int budget = 64, found = 0;
+    while (hi - lo > 16 && budget-- && !found) {
       double x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
       double p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-      size_t li = lo, lj = hi - 1;
-      for (;;) {
-        while (a[li] < p) li++;
-        while (a[lj] > p) lj--;
-        if (li >= lj) break;
-        double t = a[li]; a[li] = a[lj]; a[lj] = t;
-        li++, lj--;
+      /* branchless Lomuto sweeps (comparisons on data mispredict half the time): [lo, j) < p,
+       * then [j, j2) == p, [j2, hi) > p, so runs of duplicates finish at once */
+      size_t j = lo;
+      for (size_t u = lo; u < hi; u++) {
+        double t = a[u];
+        a[u] = a[j], a[j] = t;
+        j += t < p;
       }
-      if (k <= lj) hi = lj + 1; else lo = lj + 1;
+      if (k < j) { hi = j; continue; }
+      size_t j2 = j;
+      for (size_t u = j; u < hi; u++) {
+        double t = a[u];
+        a[u] = a[j2], a[j2] = t;
+        j2 += t <= p;
+      }
+      if (k < j2) found = 1; /* a[k] == p, and the order around it holds */
+      else lo = j2;
     }
+    if (found) { vals[i] = a[k]; base = k; continue; }
     if (hi - lo > 16) sort_d(a + lo, hi - lo); /* budget spent: bounded by a sort */
     else for (size_t u = lo + 1; u < hi; u++) {
       double v = a[u];
@@ -164,6 +173,39 @@ static inline uint64_t rnd(uint64_t *st) {
   return z ^ (z >> 31);
 }
 
+size_t sk_sel_sample_size(size_t n) {
+  /* ~ n^(2/3): balances selecting in the sample against selecting in the buffer */
+  size_t ns = (size_t)(1.5 * pow((double)n, 2.0 / 3.0));
+  if (ns < 64) ns = 64;
+  if (ns > 32768) ns = 32768;
+  return ns > n / 4 ? n / 4 : ns;
+}
+
+sk_status sk_sel_col_sample(const void *x, int f32, size_t rows, size_t cols, size_t ldx, int mode,
+                            const double *center, double **out, size_t *ns) {
+  *ns = rows > SMALL ? sk_sel_sample_size(rows) : 0;
+  *out = NULL;
+  if (!*ns || !cols) return SK_OK;
+  size_t *pos = malloc(*ns * sizeof *pos);
+  double *smp = malloc(*ns * cols * sizeof *smp);
+  if (!pos || !smp) { free(pos), free(smp); return SK_ENOMEM; }
+  uint64_t seed = rows;
+  for (size_t i = 0; i < *ns; i++) pos[i] = (size_t)(rnd(&seed) % rows);
+  for (size_t i = 0; i < *ns; i++) { /* whole rows, so the matrix is read row by row */
+    for (size_t j = 0; j < cols; j++) {
+      double v = f32 ? (double)((const float *)x)[pos[i] * ldx + j] : ((const double *)x)[pos[i] * ldx + j];
+      if (mode != SK_SEL_RAW) {
+        v = fabs(v - center[j]);
+        if (mode == SK_SEL_ABSDEV_F32) v = (double)(float)v;
+      }
+      smp[j * *ns + i] = v;
+    }
+  }
+  free(pos);
+  *out = smp;
+  return SK_OK;
+}
+
 sk_status sk_sel_plan(sk_sel_job *job) {
   const sk_sel_src *s = &job->src;
   size_t n = s->n;
@@ -174,12 +216,9 @@ sk_status sk_sel_plan(sk_sel_job *job) {
   size_t cap_total = 0;
   if (n <= SMALL) goto whole;
   {
-    /* sample ~ n^(2/3): balances selecting in the sample against selecting in the buffer */
-    size_t ns = (size_t)(1.5 * pow((double)n, 2.0 / 3.0));
-    if (ns < 64) ns = 64;
-    if (ns > 32768) ns = 32768;
-    if (ns > n / 4) ns = n / 4;
-    smp = malloc(ns * sizeof *smp);
+    int given = job->sample && job->attempt == 0; /* a column sample gathered row by row */
+    size_t ns = given ? job->nsample : sk_sel_sample_size(n);
+    smp = malloc((ns ? ns : 1) * sizeof *smp);
     rk = malloc((job->maxr + 2 * SK_SEL_JOBB) * sizeof *rk);
     if (!smp || !rk) goto out;
     uint64_t seed = n + (uint64_t)job->attempt * 0x5851F42D4C957F2DULL;
@@ -189,7 +228,7 @@ sk_status sk_sel_plan(sk_sel_job *job) {
 #endif
     size_t sv = 0;
     for (size_t i = 0; i < ns; i++) {
-      double v = src_val(s, (size_t)(rnd(&seed) % n));
+      double v = given ? job->sample[i] : src_val(s, (size_t)(rnd(&seed) % n));
       if (v == v) smp[sv++] = v;
     }
     size_t m_est = (size_t)((double)n * (double)sv / (double)ns + 0.5);

@@ -36,6 +36,8 @@ typedef struct {
   int allow_fast;       /* the caller runs passes through sk_sel_pass (not the column kernel) */
   int fast;             /* planned: the first pass is sel_fast into `shared` */
   sk_bracket shared;
+  const double *sample; /* optional first-plan sample (transformed values), nsample of them */
+  size_t nsample;
 } sk_sel_job;
 
 /* Plans brackets for job (src, ranks, ctx, maxr set by the caller); more than SK_SEL_JOBB wanted
@@ -47,6 +49,13 @@ void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt);
  * r = ranks(m) (returns their count through *nr; 0 when m == 0). */
 sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr);
 void sk_sel_free(sk_sel_job *job);
+/* How many values a plan samples from n. */
+size_t sk_sel_sample_size(size_t n);
+/* One sample for every column of a rows x cols matrix, gathered from whole random rows (the
+ * matrix is read row by row, not column by column): *out = cols runs of *ns transformed values
+ * (NULL when the columns are small enough to need none); free() it. */
+sk_status sk_sel_col_sample(const void *x, int f32, size_t rows, size_t cols, size_t ldx, int mode,
+                            const double *center, double **out, size_t *ns);
 /* Sorts a short rank list ascending and drops repeats; returns the new length. */
 size_t sk_sort_unique(size_t *r, size_t n);
 /* plan + pass + resolve for a 1-D source. */
