@@ -68,3 +68,16 @@ static inline unsigned vdm_bits(vdm m) { return (unsigned)_mm256_movemask_pd(m);
 static inline vd vd_abs(vd a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
 static inline vd vd_round_f32(vd a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }
 static inline void vdc_lanes(uint64_t *out, vdc c) { _mm256_storeu_si256((__m256i *)(void *)out, c); }
+/* compress through a 16-entry lane permutation (no branch on the data): dst needs 4 slots */
+#define SK_VD_HAVE_COMPRESS 1
+static const int32_t sk_avx2_compress_idx[16][8] = {
+    {0,0,0,0,0,0,0,0}, {0,1,0,0,0,0,0,0}, {2,3,0,0,0,0,0,0}, {0,1,2,3,0,0,0,0},
+    {4,5,0,0,0,0,0,0}, {0,1,4,5,0,0,0,0}, {2,3,4,5,0,0,0,0}, {0,1,2,3,4,5,0,0},
+    {6,7,0,0,0,0,0,0}, {0,1,6,7,0,0,0,0}, {2,3,6,7,0,0,0,0}, {0,1,2,3,6,7,0,0},
+    {4,5,6,7,0,0,0,0}, {0,1,4,5,6,7,0,0}, {2,3,4,5,6,7,0,0}, {0,1,2,3,4,5,6,7}};
+static inline size_t vd_compress(double *dst, vdm m, vd v) {
+  unsigned bits = (unsigned)_mm256_movemask_pd(m);
+  __m256i idx = _mm256_loadu_si256((const __m256i *)(const void *)sk_avx2_compress_idx[bits]);
+  _mm256_storeu_ps((float *)(void *)dst, _mm256_permutevar8x32_ps(_mm256_castpd_ps(v), idx));
+  return (size_t)__builtin_popcount(bits);
+}
