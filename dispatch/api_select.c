@@ -126,15 +126,6 @@ static sk_status finish_quantile(sel_state *s, const qspec *q, sk_nan_policy nan
 }
 
 /* ---- argument checks ---- */
-static size_t vec_bytes(size_t n, size_t stride, size_t esz) {
-  return n ? ((n - 1) * stride + 1) * esz : 0;
-}
-static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, sk_nan_policy nan) {
-  size_t bytes;
-  if (stride == 0 || (n && !x) || (nan != SK_NAN_PROPAGATE && nan != SK_NAN_OMIT)) return SK_EINVAL;
-  if (!sk_mul_ok(n, stride, esz, &bytes)) return SK_EOVERFLOW;
-  return SK_OK;
-}
 static sk_status check_q(const double *q, size_t nq, int method) {
   int m = method & METHOD_MASK;
   if ((method & ~(METHOD_MASK | SK_QUANTILE_INPUT_PRECISION)) || m < SK_QUANTILE_LINEAR ||
@@ -151,7 +142,7 @@ static sk_status check_q(const double *q, size_t nq, int method) {
 static sk_status median_1d(const void *x, int f32, size_t n, size_t stride, sk_nan_policy nan,
                            double *med, double *mad) {
   size_t esz = f32 ? 4 : 8;
-  sk_status st = check_vec(x, n, stride, esz, nan);
+  sk_status st = sk_check_vec_nan(x, n, stride, esz, nan);
   if (st != SK_OK) return st;
   if (!med || (mad && mad == med)) return SK_EINVAL;
   sel_state s;
@@ -180,11 +171,11 @@ static sk_status median_1d(const void *x, int f32, size_t n, size_t stride, sk_n
 static sk_status quantile_1d(const void *x, int f32, size_t n, size_t stride, const double *q,
                              size_t nq, int method, sk_nan_policy nan, double *out) {
   size_t esz = f32 ? 4 : 8;
-  sk_status st = check_vec(x, n, stride, esz, nan);
+  sk_status st = sk_check_vec_nan(x, n, stride, esz, nan);
   if (st == SK_OK) st = check_q(q, nq, method);
   if (st != SK_OK) return st;
   if (nq && !out) return SK_EINVAL;
-  if (sk_overlap(out, nq * sizeof(double), x, vec_bytes(n, stride, esz)) ||
+  if (sk_overlap(out, nq * sizeof(double), x, sk_extent(n, 1, stride, esz)) ||
       sk_overlap(out, nq * sizeof(double), q, nq * sizeof(double)))
     return SK_EINVAL;
   if (!nq) return SK_OK;
@@ -253,7 +244,7 @@ static sk_status col_setup(const colmat *c, sel_state *s, sk_rank_fn fn, const v
 static sk_status col_check(const colmat *c, sk_nan_policy nan) {
   sk_status st = sk_check_mat(c->rows, c->cols, c->x, c->ldx, c->esz);
   if (st != SK_OK) return st;
-  return nan != SK_NAN_PROPAGATE && nan != SK_NAN_OMIT ? SK_EINVAL : SK_OK;
+  return sk_nan_ok(nan) ? SK_OK : SK_EINVAL;
 }
 
 static sk_status col_median(const colmat *c, sk_nan_policy nan, double *med, double *mad) {

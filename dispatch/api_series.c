@@ -11,16 +11,9 @@
  * traffic. Smaller outputs stay cached for the caller. */
 #define SK_STREAM_BYTES ((size_t)8 << 20)
 
-static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz) {
-  size_t bytes;
-  if (stride == 0 || (n && !x)) return SK_EINVAL;
-  if (!sk_mul_ok(n, stride, esz, &bytes)) return SK_EOVERFLOW;
-  return SK_OK;
-}
-
 #define DEFINE_SERIES(T, S)                                                                      \
   sk_status sk_ar1_##S(const T *x, size_t n, size_t stride, double *phi, double *mu) {           \
-    sk_status st = check_vec(x, n, stride, sizeof(T));                                           \
+    sk_status st = sk_check_vec(x, n, stride, sizeof(T));                                           \
     if (st != SK_OK) return st;                                                                  \
     double p = 0.0, m = NAN;                                                                     \
     if (n) SK_K->ar1_##S(x, n, stride, &p, &m);                                                  \
@@ -97,7 +90,7 @@ static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz) {
     return SK_OK;                                                                                \
   }                                                                                              \
   sk_status sk_norm_pvalue_##S(const T *z, size_t n, T *out) {                                   \
-    sk_status st = check_vec(z, n, 1, sizeof(T));                                                \
+    sk_status st = sk_check_vec(z, n, 1, sizeof(T));                                                \
     if (st != SK_OK) return st;                                                                  \
     if (n && !out) return SK_EINVAL;                                                             \
     if ((const void *)out != (const void *)z && sk_overlap(out, n * sizeof(T), z, n * sizeof(T))) \
@@ -106,7 +99,7 @@ static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz) {
     return SK_OK;                                                                                \
   }                                                                                              \
   sk_status sk_dft_power_##S(const T *x, size_t n, size_t stride, size_t nbins, T *power) {      \
-    sk_status st = check_vec(x, n, stride, sizeof(T));                                           \
+    sk_status st = sk_check_vec(x, n, stride, sizeof(T));                                           \
     size_t pb, wb;                                                                               \
     if (st != SK_OK) return st;                                                                  \
     if (nbins && !power) return SK_EINVAL;                                                       \

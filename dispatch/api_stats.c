@@ -4,18 +4,10 @@
 
 #include "internal.h"
 
-/* x of n elements at stride: NULL only when empty, stride >= 1, byte extent fits size_t. */
-static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, sk_nan_policy nan) {
-  size_t bytes;
-  if (stride == 0 || (n && !x) || (nan != SK_NAN_PROPAGATE && nan != SK_NAN_OMIT)) return SK_EINVAL;
-  if (!sk_mul_ok(n, stride, esz, &bytes)) return SK_EOVERFLOW;
-  return SK_OK;
-}
-
 #define DEFINE_STATS(T, S)                                                                     \
   static sk_status argbest_##S(const T *x, size_t n, size_t stride, sk_nan_policy nan,         \
                                size_t *index, int largest) {                                   \
-    sk_status st = check_vec(x, n, stride, sizeof(T), nan);                                    \
+    sk_status st = sk_check_vec_nan(x, n, stride, sizeof(T), nan);                                 \
     if (st != SK_OK || !index) return st != SK_OK ? st : SK_EINVAL;                            \
     *index = n ? SK_K->argbest1d_##S(x, n, stride, largest, nan == SK_NAN_PROPAGATE) : SK_NO_INDEX; \
     return SK_OK;                                                                              \
@@ -28,7 +20,7 @@ static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, s
   }                                                                                            \
   sk_status sk_mean_var_##S(const T *x, size_t n, size_t stride, size_t ddof, sk_nan_policy nan, \
                             double *mean, double *var) {                                       \
-    sk_status st = check_vec(x, n, stride, sizeof(T), nan);                                    \
+    sk_status st = sk_check_vec_nan(x, n, stride, sizeof(T), nan);                                 \
     if (st != SK_OK) return st;                                                                \
     double m[3] = {0, NAN, 0};                                                                 \
     int saw_nan = 0;                                                                           \
@@ -44,7 +36,7 @@ static sk_status check_vec(const void *x, size_t n, size_t stride, size_t esz, s
                                 sk_nan_policy nan, double *mean, double *var) {                   \
     sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                      \
     if (st != SK_OK) return st;                                                                   \
-    if ((nan != SK_NAN_PROPAGATE && nan != SK_NAN_OMIT) || (cols && !mean && !var)) return SK_EINVAL; \
+    if (!sk_nan_ok(nan) || (cols && !mean && !var)) return SK_EINVAL; \
     if (!cols) return SK_OK;                                                                      \
     size_t xb = sk_extent(rows, cols, ldx, sizeof(T)), ob = cols * sizeof(double);                \
     if (sk_overlap(mean, mean ? ob : 0, x, xb) || sk_overlap(var, var ? ob : 0, x, xb) ||         \

@@ -47,6 +47,21 @@ static inline sk_status sk_check_mat(size_t rows, size_t cols, const void *p, si
   return SK_OK;
 }
 
+/* n elements at x with a stride (>= 1, in elements): x may be NULL only when empty; the byte
+ * count n * stride * esz must fit size_t. */
+static inline sk_status sk_check_vec(const void *x, size_t n, size_t stride, size_t esz) {
+  size_t bytes;
+  if (stride == 0 || (n && !x)) return SK_EINVAL;
+  if (!sk_mul_ok(n, stride, esz, &bytes)) return SK_EOVERFLOW;
+  return SK_OK;
+}
+static inline int sk_nan_ok(sk_nan_policy nan) { return nan == SK_NAN_PROPAGATE || nan == SK_NAN_OMIT; }
+/* the same, for the statistics that also take a NaN policy */
+static inline sk_status sk_check_vec_nan(const void *x, size_t n, size_t stride, size_t esz,
+                                         sk_nan_policy nan) {
+  return sk_nan_ok(nan) ? sk_check_vec(x, n, stride, esz) : SK_EINVAL;
+}
+
 /* Do [a, a + na) and [b, b + nb) overlap? */
 static inline int sk_overlap(const void *a, size_t na, const void *b, size_t nb) {
   const char *pa = a, *pb = b;

@@ -422,15 +422,6 @@ sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
   return resolve_retry(job, r, vals, nr, 0);
 }
 
-sk_status sk_sel_run(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
-  sk_status st = sk_sel_plan(job);
-  if (st != SK_OK) return st;
-  sk_sel_pass(job, 0, job->src.n);
-  st = sk_sel_resolve(job, r, vals, nr);
-  sk_sel_free(job);
-  return st;
-}
-
 /* Order statistics of a buffer we own (no NaN): small ones are sorted, others recurse. */
 static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, double *vals, int depth) {
   if (n <= SMALL || depth >= MAX_DEPTH) {

@@ -58,7 +58,5 @@ sk_status sk_sel_col_sample(const void *x, int f32, size_t rows, size_t cols, si
                             const double *center, double **out, size_t *ns);
 /* Sorts a short rank list ascending and drops repeats; returns the new length. */
 size_t sk_sort_unique(size_t *r, size_t n);
-/* plan + pass + resolve for a 1-D source. */
-sk_status sk_sel_run(sk_sel_job *job, size_t *r, double *vals, size_t *nr);
 
 #endif
