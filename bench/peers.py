@@ -25,9 +25,7 @@ Method
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 import scipy
@@ -38,6 +36,7 @@ import sklearn.metrics as skm
 import sklearn.metrics.pairwise as skp
 
 import simdkern
+from peers_series import np_ar1, side_by_side  # one timing harness, one AR(1) reference
 
 try:
     from threadpoolctl import threadpool_info, threadpool_limits
@@ -50,26 +49,6 @@ for _mod in ("numkong", "simsimd"):
         PEERS[_mod] = __import__(_mod)
     except ImportError:
         pass
-
-
-def side_by_side(f_sk, f_peer, reps):
-    f_sk(), f_peer()
-    a, b = [], []
-    for _ in range(reps):
-        for fn, ts in ((f_sk, a), (f_peer, b)):
-            t = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t)
-    return statistics.median(a) * 1e3, statistics.median(b) * 1e3
-
-
-def np_ar1(x):
-    """numpy reference (as bench/peers_series.py): centre, then two einsum reductions"""
-    mu = x.mean(axis=0)
-    xc = x - mu
-    num = np.einsum("ij,ij->j", xc[1:], xc[:-1])
-    den = np.einsum("ij,ij->j", xc[:-1], xc[:-1])
-    return num / den, mu
 
 
 def maxrel(a, b):

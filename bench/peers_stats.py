@@ -3,29 +3,19 @@
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/peers_stats.py [--quick]
 
-Uses the installed package (`pip install .`). Median of several runs after a warm-up; ratio =
-peer / simdkern. Every result is checked against the peer (exit status 1 on a mismatch).
+Uses the installed package (`pip install .`). Medians of alternating simdkern/peer rounds after
+a warm-up (bench/peers_series.side_by_side); ratio = peer / simdkern. Every result is checked
+against the peer (exit status 1 on a mismatch).
 """
 import argparse
 import ctypes
-import statistics
 import sys
-import time
 
 import numpy as np
 import scipy.stats
 
 import simdkern
-
-
-def timeit(fn, reps):
-    fn()
-    ts = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts) * 1e3
+from peers_series import side_by_side  # alternating rounds, medians in ms
 
 
 def main():
@@ -44,7 +34,7 @@ def main():
 
     def row(name, f_sk, peer, f_peer, ok):
         nonlocal failed
-        a, b = timeit(f_sk, args.reps), timeit(f_peer, args.reps)
+        a, b = side_by_side(f_sk, f_peer, args.reps)
         failed += not ok
         print(f"| {name} | {a:.2f} | {peer} | {b:.2f} | {b / a:.2f}x | {'PASS' if ok else 'FAIL'} |")
 
