@@ -69,15 +69,6 @@ static size_t median_ranks(size_t m, const void *ctx, size_t *r, size_t max) {
   return r[0] == r[1] ? 1 : 2;
 }
 
-static double value_at(const size_t *r, const double *v, size_t nr, size_t rank) {
-  size_t lo = 0, hi = nr;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (r[mid] <= rank) lo = mid; else hi = mid;
-  }
-  return v[lo];
-}
-
 /* ---- one source: median or quantiles ---- */
 typedef struct {
   sk_sel_job job;
@@ -119,8 +110,8 @@ static sk_status finish_quantile(sel_state *s, const qspec *q, sk_nan_policy nan
   if (st != SK_OK) return st;
   for (size_t i = 0; i < q->nq; i++) {
     qidx x = q_index(m, q->q[i], q->method);
-    double a = value_at(s->r, s->v, nr, x.prev);
-    out[i * ostride] = x.lerp ? lerp(a, value_at(s->r, s->v, nr, x.next), x.t, s->job.src.f32, f32_lerp) : a;
+    double a = sk_value_at(s->r, s->v, nr, x.prev);
+    out[i * ostride] = x.lerp ? lerp(a, sk_value_at(s->r, s->v, nr, x.next), x.t, s->job.src.f32, f32_lerp) : a;
   }
   return SK_OK;
 }

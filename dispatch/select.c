@@ -118,11 +118,24 @@ size_t sk_sort_unique(size_t *r, size_t n) {
 }
 
 /* ---- reading the source ---- */
+/* element i of a float or double array, seen through a mode (what the pass kernels compute) */
+static double seen(const void *x, int f32, size_t i, int mode, double center) {
+  double v = f32 ? (double)((const float *)x)[i] : ((const double *)x)[i];
+  if (mode == SK_SEL_RAW) return v;
+  v = fabs(v - center);
+  return mode == SK_SEL_ABSDEV_F32 ? (double)(float)v : v;
+}
 static double src_val(const sk_sel_src *s, size_t i) {
-  double v = s->f32 ? (double)((const float *)s->x)[i * s->stride] : ((const double *)s->x)[i * s->stride];
-  if (s->mode == SK_SEL_RAW) return v;
-  v = fabs(v - s->center);
-  return s->mode == SK_SEL_ABSDEV_F32 ? (double)(float)v : v;
+  return seen(s->x, s->f32, i * s->stride, s->mode, s->center);
+}
+
+double sk_value_at(const size_t *r, const double *v, size_t nr, size_t rank) {
+  size_t lo = 0, hi = nr;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (r[mid] <= rank) lo = mid; else hi = mid;
+  }
+  return v[lo];
 }
 
 typedef struct { const size_t *r; size_t nr; } fixed_ranks;
@@ -140,26 +153,19 @@ void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt) {
   const sk_kernels *k = SK_K;
   const sk_sel_src *s = &job->src;
   if (!cnt) return; /* x may be NULL when empty */
+  const void *x = (const char *)s->x + i0 * s->stride * (s->f32 ? sizeof(float) : sizeof(double));
   if (job->fast) { /* one group: the plan allows fast only for nb <= SK_SEL_MAXB */
     size_t nan = 0;
-    if (s->f32)
-      k->sel_fast_f32((const float *)s->x + i0 * s->stride, cnt, s->stride, s->mode, s->center,
-                      job->b, job->nb, &job->shared, &nan);
-    else
-      k->sel_fast_f64((const double *)s->x + i0 * s->stride, cnt, s->stride, s->mode, s->center,
-                      job->b, job->nb, &job->shared, &nan);
+    if (s->f32) k->sel_fast_f32(x, cnt, s->stride, s->mode, s->center, job->b, job->nb, &job->shared, &nan);
+    else k->sel_fast_f64(x, cnt, s->stride, s->mode, s->center, job->b, job->nb, &job->shared, &nan);
     job->nan += nan;
     return;
   }
   for (size_t g = 0; g < job->nb; g += SK_SEL_MAXB) {
     size_t nan = 0, nb = job->nb - g < SK_SEL_MAXB ? job->nb - g : SK_SEL_MAXB;
-    if (s->f32)
-      k->sel_pass_f32((const float *)s->x + i0 * s->stride, cnt, s->stride, s->mode, s->center,
-                      job->b + g, nb, &nan);
-    else
-      k->sel_pass_f64((const double *)s->x + i0 * s->stride, cnt, s->stride, s->mode, s->center,
-                      job->b + g, nb, &nan);
-    if (g == 0) job->nan += nan;
+    if (s->f32) k->sel_pass_f32(x, cnt, s->stride, s->mode, s->center, job->b + g, nb, &nan);
+    else k->sel_pass_f64(x, cnt, s->stride, s->mode, s->center, job->b + g, nb, &nan);
+    if (g == 0) job->nan += nan; /* every group sees the same NaN values */
   }
 }
 
@@ -192,14 +198,8 @@ sk_status sk_sel_col_sample(const void *x, int f32, size_t rows, size_t cols, si
   uint64_t seed = rows;
   for (size_t i = 0; i < *ns; i++) pos[i] = (size_t)(rnd(&seed) % rows);
   for (size_t i = 0; i < *ns; i++) { /* whole rows, so the matrix is read row by row */
-    for (size_t j = 0; j < cols; j++) {
-      double v = f32 ? (double)((const float *)x)[pos[i] * ldx + j] : ((const double *)x)[pos[i] * ldx + j];
-      if (mode != SK_SEL_RAW) {
-        v = fabs(v - center[j]);
-        if (mode == SK_SEL_ABSDEV_F32) v = (double)(float)v;
-      }
-      smp[j * *ns + i] = v;
-    }
+    for (size_t j = 0; j < cols; j++)
+      smp[j * *ns + i] = seen(x, f32, pos[i] * ldx + j, mode, center ? center[j] : 0);
   }
   free(pos);
   *out = smp;
@@ -263,11 +263,7 @@ sk_status sk_sel_plan(sk_sel_job *job) {
         long p = pos[2 * i + e];
         if (p < 0) pv[e] = -INFINITY;
         else if (p >= (long)sv) pv[e] = INFINITY;
-        else {
-          size_t lo = 0, hi = nsr; /* find p in sr */
-          while (hi - lo > 1) { size_t mid = (lo + hi) / 2; if (sr[mid] <= (size_t)p) lo = mid; else hi = mid; }
-          pv[e] = sval[lo];
-        }
+        else pv[e] = sk_value_at(sr, sval, nsr, (size_t)p);
       }
       double frac = (double)(pos[2 * i + 1] - pos[2 * i]) / (double)sv;
       size_t cap = (size_t)(1.5 * frac * (double)n) + 64;

@@ -425,18 +425,20 @@ def nanquantile(a, q, axis=None, method="linear"):
     return _order_stat("quantile", a, axis, 1, q, method)
 
 
+def _percentile(a, q, axis, method, nan):
+    weak = type(q) in (int, float)  # a Python scalar q stays one (numpy's float32 result rule)
+    q = np.true_divide(q, 100)
+    return _order_stat("quantile", a, axis, nan, float(q) if weak else q, method)
+
+
 def percentile(a, q, axis=None, method="linear"):
     """numpy.percentile (q in [0, 100])."""
-    weak = type(q) in (int, float)
-    q = np.true_divide(q, 100)
-    return _order_stat("quantile", a, axis, 0, float(q) if weak else q, method)
+    return _percentile(a, q, axis, method, 0)
 
 
 def nanpercentile(a, q, axis=None, method="linear"):
     """numpy.nanpercentile."""
-    weak = type(q) in (int, float)
-    q = np.true_divide(q, 100)
-    return _order_stat("quantile", a, axis, 1, float(q) if weak else q, method)
+    return _percentile(a, q, axis, method, 1)
 
 
 def median_abs_deviation(x, axis=0, scale=1.0, nan_policy="propagate"):
