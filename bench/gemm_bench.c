@@ -17,19 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-/* --cpu-time: process CPU time instead of wall time. On a shared, oversubscribed machine a
- * single-threaded run is then not charged for the time other processes hold its core (for 1
- * thread only: a multithreaded run sums its threads). */
-static clockid_t gb_clock = CLOCK_MONOTONIC;
-static double gb_now(void) {
-  struct timespec t;
-  clock_gettime(gb_clock, &t);
-  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-static int gb_cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
+#include "bench_time.h"
 
 /* CBLAS: order 101 = row-major, 111 = no transpose */
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int, const double *,
@@ -78,7 +66,9 @@ int gemm_bench_main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--quick")) quick = 1;
     else if (!strcmp(argv[i], "--type") && i + 1 < argc) type = argv[++i];
     else if (!strcmp(argv[i], "--no-skinny")) skinny = 0;
-    else if (!strcmp(argv[i], "--cpu-time")) gb_clock = CLOCK_PROCESS_CPUTIME_ID;
+    /* process CPU time: an oversubscribed machine does not charge a 1-thread run for the time
+     * others hold its core (a multithreaded run would sum its threads) */
+    else if (!strcmp(argv[i], "--cpu-time")) bench_clock = CLOCK_PROCESS_CPUTIME_ID;
     else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) min_rounds = atoi(argv[++i]);
     else { fprintf(stderr, "usage: %s --gemm [--threads N] [--isas a,b] [--sizes s,t] [--type f64|f32] [--no-skinny] [--cpu-time] [--rounds N] [--quick]\n", argv[0]); return 2; }
   }
@@ -121,7 +111,7 @@ int gemm_bench_main(int argc, char **argv) {
   sk_set_num_threads(threads);
   sk_isa start = sk_isa_active();
   printf("# gemm: row-major C = A B (no transposes), alpha 1, beta 0; %zu thread(s); %s time; "
-         "OpenBLAS core: %s; BLIS arch: %s\n", threads, gb_clock == CLOCK_MONOTONIC ? "wall" : "process CPU", core[0][0] ? core[0] : "not loaded", core[1][0] ? core[1] : "not loaded");
+         "OpenBLAS core: %s; BLIS arch: %s\n", threads, bench_clock == CLOCK_MONOTONIC ? "wall" : "process CPU", core[0][0] ? core[0] : "not loaded", core[1][0] ? core[1] : "not loaded");
   printf("| op | m x n x k | who | ms | GFLOP/s | ratio (who's time / simdkern-%s's) |\n|---|---|---|---|---|---|\n",
          sk_isa_name((sk_isa)who[0]));
 
@@ -143,9 +133,9 @@ int gemm_bench_main(int argc, char **argv) {
       p.c = gb_fill(p.m * p.n, f32, 3);
       double flops = 2.0 * (double)p.m * (double)p.n * (double)p.k;
       /* batch: calls per timing so one lasts >= ~2 ms; rounds: ~0.6 s per subject in all */
-      double t0 = gb_now();
+      double t0 = bench_now_ns();
       run(&p, who[0], peers);
-      double one = gb_now() - t0;
+      double one = bench_now_ns() - t0;
       size_t batch = one < 2e6 ? (size_t)(2e6 / (one + 1)) + 1 : 1;
       int rounds = (int)(6e8 / ((one + 1) * (double)batch));
       if (quick) rounds /= 4;
@@ -155,13 +145,13 @@ int gemm_bench_main(int argc, char **argv) {
       for (size_t w = 0; w < nw; w++) run(&p, who[w], peers); /* warm-up */
       for (int r = 0; r < rounds; r++)
         for (size_t w = 0; w < nw; w++) {
-          double t = gb_now();
+          double t = bench_now_ns();
           for (size_t b = 0; b < batch; b++) run(&p, who[w], peers);
-          v[w][r] = (gb_now() - t) / (double)batch;
+          v[w][r] = (bench_now_ns() - t) / (double)batch;
         }
       double med[16];
       for (size_t w = 0; w < nw; w++) {
-        qsort(v[w], (size_t)rounds, sizeof v[w][0], gb_cmp);
+        qsort(v[w], (size_t)rounds, sizeof v[w][0], bench_cmp_d);
         med[w] = v[w][rounds / 2];
       }
       for (size_t w = 0; w < nw; w++) {

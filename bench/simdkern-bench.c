@@ -19,15 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-static double now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-static int cmp_d(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
+#include "bench_time.h"
+
 static volatile double sink;
 
 /* ---- what is timed: simdkern's kernels and the peers, behind one signature ------------------ */
@@ -137,9 +130,9 @@ static double measure_ghz(void) {
   double best = 0;
   for (int rep = 0; rep < 5; rep++) {
     uint64_t n = 20000000, x = 3;
-    double t = now_ns();
+    double t = bench_now_ns();
     __asm__ volatile("1: imul %0, %0\n imul %0, %0\n dec %1\n jnz 1b" : "+r"(x), "+r"(n));
-    double ghz = 6.0 * 20000000 / (now_ns() - t);
+    double ghz = 6.0 * 20000000 / (bench_now_ns() - t);
     if (ghz > best) best = ghz;
   }
   return best;
@@ -147,10 +140,10 @@ static double measure_ghz(void) {
   double best = 0;
   for (int rep = 0; rep < 5; rep++) {
     uint64_t n = 50000000, x = 0;
-    double t = now_ns();
+    double t = bench_now_ns();
     __asm__ volatile("1: add %0, %0, #1\n add %0, %0, #1\n add %0, %0, #1\n add %0, %0, #1\n subs %1, %1, #1\n b.ne 1b"
                      : "+r"(x), "+r"(n) : : "cc");
-    double ghz = 4.0 * 50000000 / (now_ns() - t);
+    double ghz = 4.0 * 50000000 / (bench_now_ns() - t);
     if (ghz > best) best = ghz;
   }
   return best;
@@ -164,10 +157,10 @@ static double measure_dram_gbs(const double *buf, size_t n) {
   double best = 0;
   for (int rep = 0; rep < 3; rep++) {
     double s[8] = {0};
-    double t = now_ns();
+    double t = bench_now_ns();
     for (size_t i = 0; i + 8 <= n; i += 8)
       for (int k = 0; k < 8; k++) s[k] += buf[i + k];
-    double gbs = (double)n * 8 / (now_ns() - t);
+    double gbs = (double)n * 8 / (bench_now_ns() - t);
     sink = s[0] + s[1] + s[2] + s[3] + s[4] + s[5] + s[6] + s[7];
     if (gbs > best) best = gbs;
   }
@@ -202,12 +195,12 @@ typedef struct {
 static double run_once(const timing *t, size_t i, size_t batch) {
   const subject *s = &t->s[i];
   sk_isa_use(t->isa[i]);
-  double t0 = now_ns();
+  double t0 = bench_now_ns();
   if (t->rows)
     for (size_t r = 0; r < t->nrows; r++) s->fn(t->a, t->rows + r * t->d * t->esz, t->d, s->ctx);
   else
     for (size_t k = 0; k < batch; k++) s->fn(t->a, t->b, t->d, s->ctx);
-  return (now_ns() - t0) / (double)(t->rows ? t->nrows : batch);
+  return (bench_now_ns() - t0) / (double)(t->rows ? t->nrows : batch);
 }
 
 static void time_all(const timing *t, int reps, double *out) {
@@ -221,7 +214,7 @@ static void time_all(const timing *t, int reps, double *out) {
   for (int r = 0; r < reps; r++)
     for (size_t i = 0; i < t->n; i++) v[i][r] = run_once(t, i, batch[i]);
   for (size_t i = 0; i < t->n; i++) {
-    qsort(v[i], (size_t)reps, sizeof v[i][0], cmp_d);
+    qsort(v[i], (size_t)reps, sizeof v[i][0], bench_cmp_d);
     out[i] = v[i][reps / 2];
   }
 }
