@@ -130,12 +130,10 @@ static sk_status check_q(const double *q, size_t nq, int method) {
 }
 
 /* ---- 1-D ---- */
-static sk_status median_1d(const void *x, int f32, size_t n, size_t stride, sk_nan_policy nan,
-                           double *med, double *mad) {
-  size_t esz = f32 ? 4 : 8;
-  sk_status st = sk_check_vec_nan(x, n, stride, esz, nan);
-  if (st != SK_OK) return st;
-  if (!med || (mad && mad == med)) return SK_EINVAL;
+/* median (and MAD when mad != NULL) of checked arguments */
+static sk_status median_run(const void *x, int f32, size_t n, size_t stride, sk_nan_policy nan,
+                            double *med, double *mad) {
+  sk_status st;
   sel_state s;
   sk_sel_src src = {.x = x, .f32 = f32, .n = n, .stride = stride, .mode = SK_SEL_RAW};
   if ((st = state_init(&s, &src, median_ranks, NULL, 2)) == SK_OK &&
@@ -159,6 +157,27 @@ static sk_status median_1d(const void *x, int f32, size_t n, size_t stride, sk_n
   return st;
 }
 
+static sk_status median_1d(const void *x, int f32, size_t n, size_t stride, sk_nan_policy nan,
+                           double *med, double *mad) {
+  sk_status st = sk_check_vec_nan(x, n, stride, f32 ? 4 : 8, nan);
+  if (st != SK_OK) return st;
+  if (!med || (mad && mad == med)) return SK_EINVAL;
+  return median_run(x, f32, n, stride, nan, med, mad);
+}
+
+static sk_status quantile_run(const void *x, int f32, size_t n, size_t stride, const qspec *qs,
+                              int f32_lerp, sk_nan_policy nan, double *out, size_t ostride) {
+  sel_state s;
+  sk_sel_src src = {.x = x, .f32 = f32, .n = n, .stride = stride, .mode = SK_SEL_RAW};
+  sk_status st = state_init(&s, &src, quantile_ranks, qs, 2 * qs->nq);
+  if (st == SK_OK && (st = sk_sel_plan(&s.job)) == SK_OK) {
+    sk_sel_pass(&s.job, 0, n);
+    st = finish_quantile(&s, qs, nan, f32_lerp, out, ostride);
+  }
+  state_free(&s);
+  return st;
+}
+
 static sk_status quantile_1d(const void *x, int f32, size_t n, size_t stride, const double *q,
                              size_t nq, int method, sk_nan_policy nan, double *out) {
   size_t esz = f32 ? 4 : 8;
@@ -171,15 +190,7 @@ static sk_status quantile_1d(const void *x, int f32, size_t n, size_t stride, co
     return SK_EINVAL;
   if (!nq) return SK_OK;
   qspec qs = {q, nq, method & METHOD_MASK};
-  sel_state s;
-  sk_sel_src src = {.x = x, .f32 = f32, .n = n, .stride = stride, .mode = SK_SEL_RAW};
-  if ((st = state_init(&s, &src, quantile_ranks, &qs, 2 * nq)) == SK_OK &&
-      (st = sk_sel_plan(&s.job)) == SK_OK) {
-    sk_sel_pass(&s.job, 0, n);
-    st = finish_quantile(&s, &qs, nan, !!(method & SK_QUANTILE_INPUT_PRECISION), out, 1);
-  }
-  state_free(&s);
-  return st;
+  return quantile_run(x, f32, n, stride, &qs, !!(method & SK_QUANTILE_INPUT_PRECISION), nan, out, 1);
 }
 
 /* ---- per column: every column's job planned, one blocked pass in row order, then resolved ---- */
@@ -188,6 +199,43 @@ typedef struct {
   int f32;
   const void *x;
 } colmat;
+
+/* Columns short enough for a group of them to fit a cache-sized scratch are copied GROUP
+ * adjacent columns at a time (the matrix read row by row, whole cache lines) into contiguous
+ * runs, and each run is solved as a 1-D problem: its sample, pass and MAD pass then stay in
+ * cache, and a column costs what a 1-D call costs. Taller columns stream through col_pass. */
+#define GROUP 8
+#define GROUP_BYTES ((size_t)16 << 20)
+typedef sk_status (*col_fn)(const void *run, const colmat *c, size_t j, const void *ctx);
+
+static int col_grouped(const colmat *c) {
+  return c->rows * c->esz * GROUP <= GROUP_BYTES;
+}
+static sk_status col_groups(const colmat *c, col_fn fn, const void *ctx) {
+  size_t g = c->cols < GROUP ? c->cols : GROUP;
+  char *buf = malloc((c->rows ? c->rows : 1) * g * c->esz);
+  if (!buf) return SK_ENOMEM;
+  sk_status st = SK_OK;
+  for (size_t j0 = 0; j0 < c->cols && st == SK_OK; j0 += g) {
+    size_t w = c->cols - j0 < g ? c->cols - j0 : g;
+    if (c->f32) {
+      float *d = (float *)buf;
+      for (size_t r = 0; r < c->rows; r++) {
+        const float *row = (const float *)c->x + r * c->ldx + j0;
+        for (size_t l = 0; l < w; l++) d[l * c->rows + r] = row[l];
+      }
+    } else {
+      double *d = (double *)buf;
+      for (size_t r = 0; r < c->rows; r++) {
+        const double *row = (const double *)c->x + r * c->ldx + j0;
+        for (size_t l = 0; l < w; l++) d[l * c->rows + r] = row[l];
+      }
+    }
+    for (size_t l = 0; l < w && st == SK_OK; l++) st = fn(buf + l * c->rows * c->esz, c, j0 + l, ctx);
+  }
+  free(buf);
+  return st;
+}
 
 /* One bracket per column (median, MAD): the lanes-are-columns kernel over row blocks. Otherwise
  * every column's brackets in turn over row blocks small enough to stay in L2. */
@@ -238,6 +286,17 @@ static sk_status col_check(const colmat *c, sk_nan_policy nan) {
   return sk_nan_ok(nan) ? SK_OK : SK_EINVAL;
 }
 
+typedef struct { sk_nan_policy nan; double *med, *mad; } med_ctx;
+static sk_status med_col(const void *run, const colmat *c, size_t j, const void *ctx) {
+  const med_ctx *m = ctx;
+  return median_run(run, c->f32, c->rows, 1, m->nan, &m->med[j], m->mad ? &m->mad[j] : NULL);
+}
+typedef struct { const qspec *qs; int f32_lerp; sk_nan_policy nan; double *out; } q_ctx;
+static sk_status q_col(const void *run, const colmat *c, size_t j, const void *ctx) {
+  const q_ctx *q = ctx;
+  return quantile_run(run, c->f32, c->rows, 1, q->qs, q->f32_lerp, q->nan, q->out + j, c->cols);
+}
+
 static sk_status col_median(const colmat *c, sk_nan_policy nan, double *med, double *mad) {
   sk_status st = col_check(c, nan);
   if (st != SK_OK) return st;
@@ -246,6 +305,10 @@ static sk_status col_median(const colmat *c, sk_nan_policy nan, double *med, dou
                                                                    sk_overlap(mad, ob, med, ob)))))
     return SK_EINVAL;
   if (!c->cols) return SK_OK;
+  if (col_grouped(c)) {
+    med_ctx m = {nan, med, mad};
+    return col_groups(c, med_col, &m);
+  }
   sel_state *s = calloc(c->cols, sizeof *s);
   size_t *nan1 = malloc(c->cols * sizeof *nan1);
   if (!s || !nan1) { free(s), free(nan1); return SK_ENOMEM; }
@@ -285,6 +348,10 @@ static sk_status col_quantile(const colmat *c, const double *q, size_t nq, int m
     return SK_EINVAL;
   if (!ob) return SK_OK;
   qspec qs = {q, nq, method & METHOD_MASK};
+  if (col_grouped(c)) {
+    q_ctx qc = {&qs, !!(method & SK_QUANTILE_INPUT_PRECISION), nan, out};
+    return col_groups(c, q_col, &qc);
+  }
   sel_state *s = calloc(c->cols, sizeof *s);
   if (!s) return SK_ENOMEM;
   st = col_setup(c, s, quantile_ranks, &qs, 2 * nq, SK_SEL_RAW, NULL);

@@ -60,13 +60,20 @@ static void sort_d(double *a, size_t n) {
 }
 
 /* Values at ascending ranks r of a (reordered): quickselect each rank within what is left to its
- * right, sorting outright past a depth limit or when many ranks are wanted. */
-static void small_select(double *a, size_t n, const size_t *r, size_t nr, double *vals) {
+ * right, sorting outright past a depth limit or when many ranks are wanted. Each step is the
+ * ISA's split kernel (compares and compressing stores into two scratch runs) copied back as
+ * [< p][== p][> p], so runs of duplicates finish at once and the order around a found rank holds. */
+#define SPLIT_SLACK 16 /* the split kernel's vector slack (>= any SK_VD_N) */
+static sk_status small_select(double *a, size_t n, const size_t *r, size_t nr, double *vals) {
   if (nr > 4) {
     sort_d(a, n);
     for (size_t i = 0; i < nr; i++) vals[i] = a[r[i]];
-    return;
+    return SK_OK;
   }
+  double *lt = NULL;
+  if (n > 16 && !(lt = malloc(2 * (n + SPLIT_SLACK) * sizeof *lt))) return SK_ENOMEM;
+  double *gt = lt ? lt + n + SPLIT_SLACK : NULL;
+  const sk_kernels *kt = SK_K;
   size_t base = 0;
   for (size_t i = 0; i < nr; i++) {
     size_t lo = base, hi = n, k = r[i];
@@ -74,22 +81,14 @@ static void small_select(double *a, size_t n, const size_t *r, size_t nr, double
     while (hi - lo > 16 && budget-- && !found) {
       double x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
       double p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-      /* branchless Lomuto sweeps (comparisons on data mispredict half the time): [lo, j) < p,
-       * then [j, j2) == p, [j2, hi) > p, so runs of duplicates finish at once */
-      size_t j = lo;
-      for (size_t u = lo; u < hi; u++) {
-        double t = a[u];
-        a[u] = a[j], a[j] = t;
-        j += t < p;
-      }
-      if (k < j) { hi = j; continue; }
-      size_t j2 = j;
-      for (size_t u = j; u < hi; u++) {
-        double t = a[u];
-        a[u] = a[j2], a[j2] = t;
-        j2 += t <= p;
-      }
-      if (k < j2) found = 1; /* a[k] == p, and the order around it holds */
+      size_t c[2];
+      kt->sel_split(a + lo, hi - lo, p, lt, gt, c);
+      size_t j = lo + c[0], j2 = hi - c[1];
+      memcpy(a + lo, lt, c[0] * sizeof *a);
+      for (size_t u = j; u < j2; u++) a[u] = p;
+      memcpy(a + j2, gt, c[1] * sizeof *a);
+      if (k < j) hi = j;
+      else if (k < j2) found = 1; /* a[k] == p, and the order around it holds */
       else lo = j2;
     }
     if (found) { vals[i] = a[k]; base = k; continue; }
@@ -103,6 +102,8 @@ static void small_select(double *a, size_t n, const size_t *r, size_t nr, double
     vals[i] = a[k];
     base = k; /* everything left of k is <= a[k]: later ranks look right of it */
   }
+  free(lt);
+  return SK_OK;
 }
 
 size_t sk_sort_unique(size_t *r, size_t n) {
@@ -420,10 +421,7 @@ sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
 
 /* Order statistics of a buffer we own (no NaN): small ones are sorted, others recurse. */
 static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, double *vals, int depth) {
-  if (n <= SMALL || depth >= MAX_DEPTH) {
-    small_select(a, n, r, nr, vals);
-    return SK_OK;
-  }
+  if (n <= SMALL || depth >= MAX_DEPTH) return small_select(a, n, r, nr, vals);
   fixed_ranks f = {r, nr};
   sk_sel_job job = {.src = {.x = a, .f32 = 0, .n = n, .stride = 1, .mode = SK_SEL_RAW},
                     .ranks = fixed_fn, .ctx = &f, .maxr = nr, .allow_fast = 1};

@@ -106,6 +106,9 @@ typedef struct sk_kernels {
                        sk_bracket *b, size_t nb, sk_bracket *shared, size_t *nan);
   void (*sel_fast_f64)(const double *x, size_t n, size_t stride, int mode, double center,
                        sk_bracket *b, size_t nb, sk_bracket *shared, size_t *nan);
+  /* quickselect's partition step, out of place: the n NaN-free values of a that are < p packed
+   * into lt, those > p into gt (each needs n + SK_VD_N slots); cnt[0], cnt[1] = how many */
+  void (*sel_split)(const double *a, size_t n, double p, double *lt, double *gt, size_t cnt[2]);
   /* the same per column of a row-major matrix, one bracket per column (b[j]), lanes = columns,
    * read in row order; nan[j] += NaN values of column j */
   void (*col_sel_pass_f32)(const float *x, size_t rows, size_t cols, size_t ldx, int mode,

@@ -190,3 +190,23 @@ void SK_FN(sel_fast_f64)(const double *x, size_t n, size_t stride, int mode, dou
                          sk_bracket *b, size_t nb, sk_bracket *shared, size_t *nan) {
   sel_pass_double(x, n, stride, mode, center, b, nb, shared, nan);
 }
+
+/* Two compares and two compressing stores per vector; the tail goes through a NaN-padded chunk
+ * (NaN is neither < p nor > p, so the pad lanes land nowhere). */
+void SK_FN(sel_split)(const double *a, size_t n, double p, double *lt, double *gt, size_t cnt[2]) {
+  vd pv = vd_set1(p);
+  size_t nl = 0, ng = 0, i = 0;
+  for (; i + SK_VD_N <= n; i += SK_VD_N) {
+    vd e = vd_loadu(a + i);
+    nl += vd_compress(lt + nl, vd_lt(e, pv), e);
+    ng += vd_compress(gt + ng, vd_gt(e, pv), e);
+  }
+  if (i < n) {
+    double t[SK_VD_N];
+    for (size_t j = 0; j < SK_VD_N; j++) t[j] = i + j < n ? a[i + j] : __builtin_nan("");
+    vd e = vd_loadu(t);
+    nl += vd_compress(lt + nl, vd_lt(e, pv), e);
+    ng += vd_compress(gt + ng, vd_gt(e, pv), e);
+  }
+  cnt[0] = nl, cnt[1] = ng;
+}

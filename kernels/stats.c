@@ -78,17 +78,21 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
       size_t e = n - b < SK_BLOCK ? n : b + SK_BLOCK, i = b;                                   \
       double s = 0, c = 0, q = 0;                                                              \
       if (stride == 1) {                                                                       \
-        vd vs = vd_zero(), vc = vd_zero(), one = vd_set1(1.0), sh = vd_set1(shift), z = vd_zero(); \
+        /* 4 independent sums: one add chain would bound the pass by add latency */           \
+        vd vs[4], vc[4], one = vd_set1(1.0), sh = vd_set1(shift), z = vd_zero();               \
+        for (int u = 0; u < 4; u++) vs[u] = vc[u] = z;                                         \
         vdm nanv = vd_isnan(z);                                                                \
-        for (; i + SK_VD_N <= e; i += SK_VD_N) {                                               \
-          vd v = SK_LD(x + i);                                                                 \
-          vdm nm = vd_isnan(v);                                                                \
-          nanv = vdm_or(nanv, nm);                                                             \
-          vs = vd_add(vs, vd_blend(nm, z, vd_sub(v, sh)));                                     \
-          vc = vd_add(vc, vd_blend(nm, z, one));                                               \
-        }                                                                                      \
-        s = vd_hsum(vs);                                                                       \
-        c = vd_hsum(vc);                                                                       \
+        for (size_t step = 4 * SK_VD_N, k = 0; k < 2; k++, step = SK_VD_N) /* 4 vectors, then 1 */ \
+          for (; i + step <= e; i += step)                                                     \
+            for (size_t u = 0; u < step / SK_VD_N; u++) {                                      \
+              vd v = SK_LD(x + i + u * SK_VD_N);                                               \
+              vdm nm = vd_isnan(v);                                                            \
+              nanv = vdm_or(nanv, nm);                                                         \
+              vs[u] = vd_add(vs[u], vd_blend(nm, z, vd_sub(v, sh)));                           \
+              vc[u] = vd_add(vc[u], vd_blend(nm, z, one));                                     \
+            }                                                                                  \
+        s = vd_hsum(vd_add(vd_add(vs[0], vs[1]), vd_add(vs[2], vs[3])));                       \
+        c = vd_hsum(vd_add(vd_add(vc[0], vc[1]), vd_add(vc[2], vc[3])));                       \
         *saw_nan |= vdm_any(nanv);                                                             \
       }                                                                                        \
       for (; i < e; i++) {                                                                     \
@@ -101,13 +105,16 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
       double mb = s / c;                                                                       \
       i = b;                                                                                   \
       if (stride == 1) {                                                                       \
-        vd vq = vd_zero(), sh = vd_set1(shift), vm = vd_set1(mb), z = vd_zero();               \
-        for (; i + SK_VD_N <= e; i += SK_VD_N) {                                               \
-          vd v = SK_LD(x + i);                                                                 \
-          vd d = vd_sub(vd_sub(v, sh), vm); /* x - shift is exact near the shift */            \
-          vq = vd_add(vq, vd_blend(vd_isnan(v), z, vd_mul(d, d)));                             \
-        }                                                                                      \
-        q = vd_hsum(vq);                                                                       \
+        vd vq[4], sh = vd_set1(shift), vm = vd_set1(mb), z = vd_zero();                        \
+        for (int u = 0; u < 4; u++) vq[u] = z;                                                 \
+        for (size_t step = 4 * SK_VD_N, k = 0; k < 2; k++, step = SK_VD_N)                  \
+          for (; i + step <= e; i += step)                                                     \
+            for (size_t u = 0; u < step / SK_VD_N; u++) {                                      \
+              vd v = SK_LD(x + i + u * SK_VD_N);                                               \
+              vd d = vd_sub(vd_sub(v, sh), vm); /* x - shift is exact near the shift */        \
+              vq[u] = vd_add(vq[u], vd_blend(vd_isnan(v), z, vd_mul(d, d)));                   \
+            }                                                                                  \
+        q = vd_hsum(vd_add(vd_add(vq[0], vq[1]), vd_add(vq[2], vq[3])));                       \
       }                                                                                        \
       for (; i < e; i++) {                                                                     \
         double v = (double)x[i * stride];                                                      \

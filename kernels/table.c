@@ -26,7 +26,7 @@
                                             NC}
 
 const sk_kernels SK_FN(table) = {
-    PAIRS(f32), PAIRS(f64), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N), .mr = SK_MR,
+    PAIRS(f32), PAIRS(f64), .sel_split = SK_FN(sel_split), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N), .mr = SK_MR,
     SERIES(f32), SERIES(f64), .dft_twiddles = SK_FN(dft_twiddles), .dft_bin = SK_FN(dft_bin),
     GEMM(f32, SK_VF_N, GKC_F32, GNC_F32), GEMM(f64, SK_VD_N, GKC_F64, GNC_F64),
 };
