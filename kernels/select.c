@@ -17,7 +17,9 @@ static inline vd transform(vd v, int mode, vd c) {
 
 /* K brackets, K and FAST constants after inlining, so the counters live in registers.
  * Robust (FAST 0): four counts per bracket, open-interval values to each bracket's buffer.
- * Fast (FAST 1): #(v < lo) per bracket, and values in any closed [lo, hi] to one shared buffer. */
+ * Fast (FAST 1): #(v < lo) per bracket, and values in any closed [lo, hi] to one shared buffer;
+ * FAST 2 is the same for narrow brackets, where a vector rarely holds an inside value: a
+ * predictable branch skips the compress (the port-5 bottleneck) most of the time. */
 #define SEL_BODY(T)                                                                          \
   static inline __attribute__((always_inline)) void sel_run_##T(                            \
       const T *x, size_t nvec, int mode, vd c, sk_bracket *b, const size_t K,               \
@@ -35,18 +37,23 @@ static inline vd transform(vd v, int mode, vd c) {
     double *sbuf = FAST ? sh->buf : NULL;                                                    \
     size_t snb = FAST ? sh->nbuf : 0, scap = FAST ? sh->cap : 0;                             \
     for (size_t v = 0; v < nvec; v++) {                                                      \
+      SK_PREFETCH(x + v * SK_VD_N);                                                          \
       vd e = transform(SK_LD(x + v * SK_VD_N), mode, c);                                     \
       cn = vdc_add(cn, vd_isnan(e));                                                         \
       if (FAST) {                                                                            \
-        vdm lt = vd_lt(e, lo[0]);                                                            \
-        vdm in = vdm_andnot(lt, vd_le(e, hi[0]));                                            \
-        c1[0] = vdc_add(c1[0], lt);                                                          \
-        for (size_t i = 1; i < K; i++) {                                                     \
-          lt = vd_lt(e, lo[i]);                                                              \
+        /* brackets are sorted and disjoint, so (v < lo[i]) holds from some i on: blending   \
+         * down from the top leaves each lane the hi of the last bracket starting at or      \
+         * below it, and one compare with that says whether it is inside any bracket */      \
+        vd hs = hi[K - 1];                                                                   \
+        for (size_t i = K - 1; i > 0; i--) {                                                 \
+          vdm lt = vd_lt(e, lo[i]);                                                          \
           c1[i] = vdc_add(c1[i], lt);                                                        \
-          in = vdm_or(in, vdm_andnot(lt, vd_le(e, hi[i])));                                  \
+          hs = vd_blend(lt, hi[i - 1], hs);                                                  \
         }                                                                                    \
-        if (snb <= scap) snb += vd_compress(sbuf + snb, in, e);                              \
+        vdm lt = vd_lt(e, lo[0]);                                                            \
+        c1[0] = vdc_add(c1[0], lt);                                                          \
+        vdm in = vdm_andnot(lt, vd_le(e, hs));                                               \
+        if ((FAST == 1 || vdm_any(in)) && snb <= scap) snb += vd_compress(sbuf + snb, in, e); \
         continue;                                                                            \
       }                                                                                      \
       for (size_t i = 0; i < K; i++) {                                                       \
@@ -71,17 +78,24 @@ static inline vd transform(vd v, int mode, vd c) {
   static void sel_any_##T(const T *x, size_t nvec, int mode, vd c, sk_bracket *b, size_t K, \
                           sk_bracket *sh, size_t *nan) {                                     \
     vdc cn;                                                                                  \
-    switch (K * 2 + (sh != NULL)) {                                                          \
-    case 2: sel_run_##T(x, nvec, mode, c, b, 1, sh, 0, &cn); break;                          \
-    case 3: sel_run_##T(x, nvec, mode, c, b, 1, sh, 1, &cn); break;                          \
-    case 4: sel_run_##T(x, nvec, mode, c, b, 2, sh, 0, &cn); break;                          \
-    case 5: sel_run_##T(x, nvec, mode, c, b, 2, sh, 1, &cn); break;                          \
-    case 6: sel_run_##T(x, nvec, mode, c, b, 3, sh, 0, &cn); break;                          \
-    case 7: sel_run_##T(x, nvec, mode, c, b, 3, sh, 1, &cn); break;                          \
-    case 8: sel_run_##T(x, nvec, mode, c, b, 4, sh, 0, &cn); break;                          \
-    case 9: sel_run_##T(x, nvec, mode, c, b, 4, sh, 1, &cn); break;                          \
-    default:                                                                                 \
-      if (sh) sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, sh, 1, &cn); /* padded */       \
+    /* rare: the shared buffer was sized for under 1/16 of the values */                    \
+    int f = sh ? (sh->cap < nvec * SK_VD_N / 16 ? 2 : 1) : 0;                                 \
+    switch (K * 3 + f) {                                                                     \
+    case 3: sel_run_##T(x, nvec, mode, c, b, 1, sh, 0, &cn); break;                          \
+    case 4: sel_run_##T(x, nvec, mode, c, b, 1, sh, 1, &cn); break;                          \
+    case 5: sel_run_##T(x, nvec, mode, c, b, 1, sh, 2, &cn); break;                          \
+    case 6: sel_run_##T(x, nvec, mode, c, b, 2, sh, 0, &cn); break;                          \
+    case 7: sel_run_##T(x, nvec, mode, c, b, 2, sh, 1, &cn); break;                          \
+    case 8: sel_run_##T(x, nvec, mode, c, b, 2, sh, 2, &cn); break;                          \
+    case 9: sel_run_##T(x, nvec, mode, c, b, 3, sh, 0, &cn); break;                          \
+    case 10: sel_run_##T(x, nvec, mode, c, b, 3, sh, 1, &cn); break;                         \
+    case 11: sel_run_##T(x, nvec, mode, c, b, 3, sh, 2, &cn); break;                         \
+    case 12: sel_run_##T(x, nvec, mode, c, b, 4, sh, 0, &cn); break;                         \
+    case 13: sel_run_##T(x, nvec, mode, c, b, 4, sh, 1, &cn); break;                         \
+    case 14: sel_run_##T(x, nvec, mode, c, b, 4, sh, 2, &cn); break;                         \
+    default: /* padded to SK_SEL_MAXB */                                                     \
+      if (f == 2) sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, sh, 2, &cn);                 \
+      else if (f) sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, sh, 1, &cn);                 \
       else sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, sh, 0, &cn);                        \
       break;                                                                                 \
     }                                                                                        \
@@ -92,10 +106,11 @@ static inline vd transform(vd v, int mode, vd c) {
   static void sel_pass_##T(const T *x, size_t n, size_t stride, int mode, double center,    \
                            sk_bracket *b, size_t nb, sk_bracket *sh, size_t *nan) {          \
     sk_bracket pad[SK_SEL_MAXB];                                                             \
-    if (nb > 4 && nb < SK_SEL_MAXB) { /* pad with brackets nothing reaches */                \
+    if (nb > 4 && nb < SK_SEL_MAXB) { /* pad with empty brackets above every value, so the  \
+                                         sorted order the fast pass relies on still holds */ \
       memcpy(pad, b, nb * sizeof *b);                                                        \
       for (size_t i = nb; i < SK_SEL_MAXB; i++)                                              \
-        pad[i] = (sk_bracket){.lo = __builtin_nan(""), .hi = __builtin_nan(""), .nbuf = 1};  \
+        pad[i] = (sk_bracket){.lo = __builtin_inf(), .hi = -__builtin_inf(), .nbuf = 1};     \
       sel_pass_##T(x, n, stride, mode, center, pad, SK_SEL_MAXB, sh, nan);                   \
       memcpy(b, pad, nb * sizeof *b);                                                        \
       return;                                                                                \
@@ -134,6 +149,7 @@ static inline vd transform(vd v, int mode, vd c) {
       vdc c1 = vdc_zero(), c2 = vdc_zero(), c3 = vdc_zero(), c4 = vdc_zero(), cn = vdc_zero(); \
       for (size_t r = 0; r < rows; r++) {                                                   \
         const T *p = x + r * ldx + j0;                                                      \
+        SK_PREFETCH(p);                                                                      \
         vd e = transform(w == SK_VD_N ? SK_LD(p) : SK_LDN(p, w), mode, c);                  \
         vdm le_lo = vd_le(e, lo), lt_hi = vd_lt(e, hi);                                      \
         cn = vdc_add(cn, vd_isnan(e));                                                       \

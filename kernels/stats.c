@@ -23,6 +23,7 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
       vd best = vd_set1(start), bidx = vd_set1(-1.0), vi = vd_loadu(iota),                     \
          step = vd_set1((double)SK_VD_N);                                                      \
       for (; i + SK_VD_N <= n; i += SK_VD_N) {                                                 \
+        SK_PREFETCH(x + i);                                                                    \
         vd v = SK_LD(x + i);                                                                   \
         if (propagate && vdm_any(vd_isnan(v))) {                                               \
           for (size_t j = i;; j++)                                                             \
@@ -85,6 +86,7 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
         for (size_t step = 4 * SK_VD_N, k = 0; k < 2; k++, step = SK_VD_N) /* 4 vectors, then 1 */ \
           for (; i + step <= e; i += step)                                                     \
             for (size_t u = 0; u < step / SK_VD_N; u++) {                                      \
+              SK_PREFETCH(x + i + u * SK_VD_N);                                                \
               vd v = SK_LD(x + i + u * SK_VD_N);                                               \
               vdm nm = vd_isnan(v);                                                            \
               nanv = vdm_or(nanv, nm);                                                         \
@@ -141,6 +143,7 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
     size_t j = 0;                                                                                 \
     vd z = vd_zero(), one = vd_set1(1.0);                                                         \
     for (; j + SK_VD_N <= cols; j += SK_VD_N) {                                                   \
+      if (!second) SK_PREFETCH(row + j); /* the second pass reads the block from cache */         \
       vd v = SK_LD(row + j), d = vd_sub(v, vd_loadu(sh + j));                                     \
       vdm nm = vd_isnan(v);                                                                       \
       if (second) {                                                                               \

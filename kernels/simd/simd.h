@@ -149,6 +149,12 @@ static inline size_t vd_compress(double *dst, vdm m, vd v) {
 }
 #endif
 
+/* Streaming passes over data larger than the caches prefetch this many bytes ahead: the hardware
+ * prefetcher alone left a selection pass at ~60% of DRAM bandwidth (measured: 4 KB+ ahead gave
+ * 1.5-2.5x on a 80 MB pass; prefetches never fault, so running past the end is harmless). */
+#define SK_PF_BYTES 6144
+#define SK_PREFETCH(p) __builtin_prefetch((const char *)(p) + SK_PF_BYTES, 0, 3)
+
 /* Loads that follow the pointer's element type, so a kernel body is written once for f32 and f64. */
 #define SK_LD(p) _Generic((p), const float *: vd_load_f32, const double *: vd_loadu)(p)
 #define SK_LDN(p, n) _Generic((p), const float *: vd_load_f32_n, const double *: vd_loadu_n)(p, n)
