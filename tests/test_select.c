@@ -149,6 +149,34 @@ Test(select, one_d_all_patterns) {
   free(x), free(x0), free(xf);
 }
 
+/* Every bracket count the one-pass kernels specialise (1-4 exact, 5-8 padded, 9+ in groups): q
+ * lists of 1..10 spread values, each its own bracket, on continuous data with some +-Inf and
+ * NaN, so the fast pass (bracket found by blends) and its padding are both exercised. */
+Test(select, bracket_counts) {
+  static const double spread[] = {0.01, 0.05, 0.12, 0.25, 0.4, 0.5, 0.6, 0.75, 0.95, 0.99};
+  size_t n = sk_test_small() ? 20011 : 200003;
+  double *x = malloc(n * sizeof *x), out[10];
+  uint64_t s = 17;
+  for (size_t i = 0; i < n; i++) {
+    double u = sk_unif(&s);
+    x[i] = i % 97 == 0 ? INFINITY : i % 89 == 0 ? -INFINITY : i % 83 == 0 ? NAN : u;
+  }
+  FOR_EACH_ISA(isa) {
+    for (int omit = 0; omit < 2; omit++) {
+      sorted r = ref_sorted(x, n, 1, 0, 0, 0);
+      for (size_t nq = 1; nq <= 10; nq++)
+        for (int method = 0; method <= SK_QUANTILE_MIDPOINT; method += 4) {
+          sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+          cr_assert_eq(sk_quantile_f64(x, n, 1, spread, nq, (sk_quantile_method)method, pol, out), SK_OK);
+          for (size_t i = 0; i < nq; i++)
+            same(out[i], ref_quantile(r, omit, 0, 0, spread[i], method), "bracket count", isa, nq, method);
+        }
+      free(r.v);
+    }
+  }
+  free(x);
+}
+
 /* Values bracketed away from the sample's guess: few huge outliers, then a spike of duplicates
  * right at the median; plus data ending at a guard page (no read past the end). */
 Test(select, adversarial_and_guard) {
