@@ -132,14 +132,29 @@ static inline vd transform(vd v, int mode, vd c) {
     }                                                                                        \
   }
 
+/* Staged rows with values inside their column's bracket: each set lane is appended to its
+ * column's buffer (counted past cap too, so the caller sees an overflow). */
+#define SK_COL_STAGE 64
+static void col_flush(const double *stage, const unsigned *bits, size_t ns, sk_bracket *b) {
+  for (size_t i = 0; i < ns; i++)
+    for (unsigned m = bits[i]; m; m &= m - 1) {
+      int l = __builtin_ctz(m);
+      if (b[l].nbuf < b[l].cap) b[l].buf[b[l].nbuf] = stage[i * SK_VD_N + l];
+      b[l].nbuf++;
+    }
+}
+
 /* Columns as lanes: each vector is SK_VD_N neighbouring columns of one row, each lane holding its
- * column's pivots and counters; values inside a bracket (rare) are appended lane by lane. */
+ * column's pivots and counters; values inside a bracket (rare) are staged and appended lane by
+ * lane. Lanes past the last column never count or stage. */
 #define COL_BODY(T)                                                                           \
   static void col_pass_##T(const T *x, size_t rows, size_t cols, size_t ldx, int mode,       \
                            const double *center, sk_bracket *b, size_t *nan) {               \
     for (size_t j0 = 0; j0 < cols; j0 += SK_VD_N) {                                         \
       size_t w = cols - j0 < SK_VD_N ? cols - j0 : SK_VD_N;                                 \
-      double lo_[SK_VD_N], hi_[SK_VD_N], c_[SK_VD_N], t[SK_VD_N];                           \
+      double lo_[SK_VD_N], hi_[SK_VD_N], c_[SK_VD_N], stage[SK_COL_STAGE * SK_VD_N];        \
+      unsigned sbits[SK_COL_STAGE];                                                          \
+      size_t ns = 0;                                                                         \
       for (size_t l = 0; l < SK_VD_N; l++) { /* lanes past the last column never count */   \
         lo_[l] = l < w ? b[j0 + l].lo : __builtin_nan("");                                  \
         hi_[l] = l < w ? b[j0 + l].hi : __builtin_nan("");                                  \
@@ -155,17 +170,15 @@ static inline vd transform(vd v, int mode, vd c) {
         cn = vdc_add(cn, vd_isnan(e));                                                       \
         c1 = vdc_add(c1, vd_lt(e, lo)), c2 = vdc_add(c2, le_lo);                             \
         c3 = vdc_add(c3, lt_hi), c4 = vdc_add(c4, vd_le(e, hi));                             \
+        /* every row is staged, but the slot only advances when a lane is inside: no branch \
+         * on data (a few % of the rows, unpredictable) in the streaming loop */             \
         unsigned in = vdm_bits(vdm_andnot(le_lo, lt_hi));                                    \
-        if (in) {                                                                            \
-          vd_storeu(t, e);                                                                   \
-          for (size_t l = 0; l < w; l++)                                                     \
-            if (in >> l & 1) {                                                               \
-              sk_bracket *bb = &b[j0 + l];                                                   \
-              if (bb->nbuf < bb->cap) bb->buf[bb->nbuf] = t[l];                             \
-              bb->nbuf++; /* counts past cap too: the caller sees the overflow */           \
-            }                                                                                \
-        }                                                                                    \
+        vd_storeu(stage + ns * SK_VD_N, e);                                                  \
+        sbits[ns] = in;                                                                      \
+        ns += in != 0;                                                                       \
+        if (ns == SK_COL_STAGE) col_flush(stage, sbits, ns, b + j0), ns = 0;                 \
       }                                                                                      \
+      col_flush(stage, sbits, ns, b + j0);                                                   \
       uint64_t k1[SK_VD_N], k2[SK_VD_N], k3[SK_VD_N], k4[SK_VD_N], kn[SK_VD_N];              \
       vdc_lanes(k1, c1), vdc_lanes(k2, c2), vdc_lanes(k3, c3), vdc_lanes(k4, c4), vdc_lanes(kn, cn); \
       for (size_t l = 0; l < w; l++) {                                                       \
