@@ -257,6 +257,40 @@ Test(select, columns_match_strided) {
   free(x), free(xf);
 }
 
+/* Columns too tall to copy in groups (f64 past 262,144 rows) take the streaming column kernel,
+ * lanes = columns; f32 columns of the same height still go through the grouped copies. */
+Test(select, columns_streamed) {
+  size_t rows = 270001, cols = 11, ldx = 12;
+  int npat = sk_test_small() ? 1 : 3, pats[3] = {0, 6, 5};
+  uint64_t s = 23;
+  double *x = malloc(rows * ldx * sizeof *x), med[11], mad[11], q[NQ * 11], w, w2, w1[NQ];
+  float *xf = malloc(rows * ldx * sizeof *xf);
+  FOR_EACH_ISA(isa) {
+    for (int pi = 0; pi < npat; pi++) {
+      fill(x, rows * ldx, pats[pi], &s);
+      for (size_t i = 0; i < rows * ldx; i++) xf[i] = (float)x[i];
+      for (int f32 = 0; f32 < 2; f32++)
+        for (int omit = 0; omit < 2; omit++) {
+          sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+          cr_assert_eq(f32 ? sk_col_median_mad_f32(rows, cols, xf, ldx, pol, med, mad)
+                           : sk_col_median_mad_f64(rows, cols, x, ldx, pol, med, mad), SK_OK);
+          cr_assert_eq(f32 ? sk_col_quantile_f32(rows, cols, xf, ldx, qs, NQ, SK_QUANTILE_LINEAR, pol, q)
+                           : sk_col_quantile_f64(rows, cols, x, ldx, qs, NQ, SK_QUANTILE_LINEAR, pol, q), SK_OK);
+          for (size_t j = 0; j < cols; j += 5) {
+            cr_assert_eq(f32 ? sk_median_mad_f32(xf + j, rows, ldx, pol, &w, &w2)
+                             : sk_median_mad_f64(x + j, rows, ldx, pol, &w, &w2), SK_OK);
+            same(med[j], w, "streamed col median", isa, rows, pats[pi]);
+            same(mad[j], w2, "streamed col mad", isa, rows, pats[pi]);
+            cr_assert_eq(f32 ? sk_quantile_f32(xf + j, rows, ldx, qs, NQ, SK_QUANTILE_LINEAR, pol, w1)
+                             : sk_quantile_f64(x + j, rows, ldx, qs, NQ, SK_QUANTILE_LINEAR, pol, w1), SK_OK);
+            for (size_t i = 0; i < NQ; i++) same(q[i * cols + j], w1[i], "streamed col quantile", isa, rows, pats[pi]);
+          }
+        }
+    }
+  }
+  free(x), free(xf);
+}
+
 Test(select, bad_arguments) {
   double x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, out[4], m, d;
   double q[2] = {0.5, 1.5}, qn[1] = {NAN}, qok[1] = {0.5};
