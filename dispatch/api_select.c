@@ -208,6 +208,21 @@ typedef struct {
 #define GROUP_BYTES ((size_t)16 << 20)
 typedef sk_status (*col_fn)(const void *run, const colmat *c, size_t j, const void *ctx);
 
+/* w <= GROUP columns of x to w contiguous runs of `rows`, 8 rows at a time: each run gets a
+ * whole cache line per block (and full-width, vectorisable copies when w == GROUP) */
+#define COPY_COLS(T, S)                                                                         \
+  static void copy_cols_##S(const T *x, size_t rows, size_t w, size_t ldx, T *d) {              \
+    size_t r0 = 0;                                                                            \
+    if (w == GROUP)                                                                           \
+      for (; r0 + 8 <= rows; r0 += 8)                                                         \
+        for (size_t l = 0; l < GROUP; l++)                                                    \
+          for (size_t r = 0; r < 8; r++) d[l * rows + r0 + r] = x[(r0 + r) * ldx + l];         \
+    for (; r0 < rows; r0++)                                                                   \
+      for (size_t l = 0; l < w; l++) d[l * rows + r0] = x[r0 * ldx + l];                      \
+  }
+COPY_COLS(float, f32)
+COPY_COLS(double, f64)
+
 static int col_grouped(const colmat *c) {
   return c->rows * c->esz * GROUP <= GROUP_BYTES;
 }
@@ -218,19 +233,8 @@ static sk_status col_groups(const colmat *c, col_fn fn, const void *ctx) {
   sk_status st = SK_OK;
   for (size_t j0 = 0; j0 < c->cols && st == SK_OK; j0 += g) {
     size_t w = c->cols - j0 < g ? c->cols - j0 : g;
-    if (c->f32) {
-      float *d = (float *)buf;
-      for (size_t r = 0; r < c->rows; r++) {
-        const float *row = (const float *)c->x + r * c->ldx + j0;
-        for (size_t l = 0; l < w; l++) d[l * c->rows + r] = row[l];
-      }
-    } else {
-      double *d = (double *)buf;
-      for (size_t r = 0; r < c->rows; r++) {
-        const double *row = (const double *)c->x + r * c->ldx + j0;
-        for (size_t l = 0; l < w; l++) d[l * c->rows + r] = row[l];
-      }
-    }
+    if (c->f32) copy_cols_f32((const float *)c->x + j0, c->rows, w, c->ldx, (float *)buf);
+    else copy_cols_f64((const double *)c->x + j0, c->rows, w, c->ldx, (double *)buf);
     for (size_t l = 0; l < w && st == SK_OK; l++) st = fn(buf + l * c->rows * c->esz, c, j0 + l, ctx);
   }
   free(buf);

@@ -179,10 +179,18 @@ static inline uint64_t rnd(uint64_t *st) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
+/* a position below n: the high half of a 64x64-bit product (no division) */
+static inline size_t rnd_below(uint64_t *st, size_t n) {
+#ifdef __SIZEOF_INT128__
+  return (size_t)(((unsigned __int128)rnd(st) * n) >> 64);
+#else
+  return (size_t)(rnd(st) % n);
+#endif
+}
 
 size_t sk_sel_sample_size(size_t n) {
   /* ~ n^(2/3): balances selecting in the sample against selecting in the buffer */
-  size_t ns = (size_t)(1.5 * pow((double)n, 2.0 / 3.0));
+  size_t ns = (size_t)(1.0 * pow((double)n, 2.0 / 3.0));
   if (ns < 64) ns = 64;
   if (ns > 32768) ns = 32768;
   return ns > n / 4 ? n / 4 : ns;
@@ -197,7 +205,7 @@ sk_status sk_sel_col_sample(const void *x, int f32, size_t rows, size_t cols, si
   double *smp = malloc(*ns * cols * sizeof *smp);
   if (!pos || !smp) { free(pos), free(smp); return SK_ENOMEM; }
   uint64_t seed = rows;
-  for (size_t i = 0; i < *ns; i++) pos[i] = (size_t)(rnd(&seed) % rows);
+  for (size_t i = 0; i < *ns; i++) pos[i] = rnd_below(&seed, rows);
   for (size_t i = 0; i < *ns; i++) { /* whole rows, so the matrix is read row by row */
     for (size_t j = 0; j < cols; j++)
       smp[j * *ns + i] = seen(x, f32, pos[i] * ldx + j, mode, center ? center[j] : 0);
@@ -229,7 +237,7 @@ sk_status sk_sel_plan(sk_sel_job *job) {
 #endif
     size_t sv = 0;
     for (size_t i = 0; i < ns; i++) {
-      double v = given ? job->sample[i] : src_val(s, (size_t)(rnd(&seed) % n));
+      double v = given ? job->sample[i] : src_val(s, rnd_below(&seed, n));
       if (v == v) smp[sv++] = v;
     }
     size_t m_est = (size_t)((double)n * (double)sv / (double)ns + 0.5);

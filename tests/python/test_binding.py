@@ -242,6 +242,10 @@ def test_median_quantile_mad_axes_and_strides(isa, dtype):
             _same(simdkern.nanquantile(A, 0.25, axis=axis), np.nanquantile(A, 0.25, axis=axis))
             _same(simdkern.median_abs_deviation(A, axis=axis, nan_policy="omit"),
                   ss.median_abs_deviation(A, axis=axis, nan_policy="omit"))
+            for pol, med in (("propagate", np.median), ("omit", np.nanmedian)):
+                m, d = simdkern.median_mad(A, axis=axis, nan_policy=pol)
+                _same(m, med(A, axis=axis))
+                _same(d, ss.median_abs_deviation(A, axis=axis, nan_policy=pol))
     v = X[:, 4]  # a strided column, passed without a copy
     _same(simdkern.nanmedian(v), np.nanmedian(v))
 
