@@ -93,7 +93,14 @@ def _check(status):
 
 
 def _ptr(a):
-    return a.ctypes.data if a.size else None
+    """Address of a's first element (None when empty). A writable C-contiguous array exports its
+    buffer to ctypes in ~0.4 us; a.ctypes.data (~1.2 us, any array) covers the rest."""
+    if not a.size:
+        return None
+    try:
+        return ctypes.addressof(ctypes.c_char.from_buffer(a))
+    except (TypeError, ValueError, BufferError):
+        return a.ctypes.data
 
 
 def _rows(a, dtype, name):
