@@ -9,7 +9,6 @@
 /* Outputs (lag matrix, out-of-place fill) at least this big are written with non-temporal stores:
  * they would only evict the cache, and skipping the read-for-ownership saves a third of the
  * traffic. Smaller outputs stay cached for the caller. */
-#define SK_STREAM_BYTES ((size_t)8 << 20)
 
 #define DEFINE_SERIES(T, S)                                                                      \
   sk_status sk_ar1_##S(const T *x, size_t n, size_t stride, double *phi, double *mu) {           \
@@ -60,12 +59,11 @@
     if (!((const void *)out == (const void *)x && ldo == ldx) && sk_overlap(out, ob, x, xb))     \
       return SK_EINVAL; /* in place must alias exactly */                                        \
     if (sk_overlap(out, ob, fill, cols * sizeof(double))) return SK_EINVAL;                      \
-    /* rows of < 4 KiB measured slower streamed: the partial lines at each row's ends */        \
-    int stream = (const void *)out != (const void *)x && ob >= SK_STREAM_BYTES &&               \
-                 cols * sizeof(T) >= 4096;                                                       \
-    T *buf = stream ? malloc(cols * sizeof(T)) : NULL; /* cols * sizeof(T) <= ob: no overflow */ \
+    size_t rb;                                                                                   \
+    int stream = sk_row_stream(cols, ldo, sizeof(T), ob, (const void *)out == (const void *)x, &rb); \
+    T *buf = stream ? malloc(rb * cols * sizeof(T)) : NULL; /* <= 8 KiB or one row: no overflow */ \
     if (stream && !buf) return SK_ENOMEM;                                                        \
-    SK_K->col_fill_##S(x, rows, cols, ldx, fill, out, ldo, buf, stream);                         \
+    SK_K->col_fill_##S(x, rows, cols, ldx, fill, out, ldo, buf, rb, stream);                     \
     free(buf);                                                                                   \
     return SK_OK;                                                                                \
   }                                                                                              \

@@ -76,9 +76,12 @@
     if (!den) return SK_ENOMEM;                                                                   \
     for (size_t j = 0; j < cols; j++)                                                             \
       den[j] = scale[j] != scale[j] ? NAN : scale[j] > min_scale ? scale[j] : min_scale;          \
-    for (size_t r = 0; r < rows; r++)                                                             \
-      for (size_t j = 0; j < cols; j++)                                                           \
-        out[r * ldo + j] = (T)(((double)x[r * ldx + j] - center[j]) / den[j]);                   \
+    size_t rb, ob = sk_extent(rows, cols, ldo, sizeof(T));                                        \
+    int stream = sk_row_stream(cols, ldo, sizeof(T), ob, (const void *)out == (const void *)x, &rb); \
+    T *buf = stream ? malloc(rb * cols * sizeof(T)) : NULL;                                       \
+    if (stream && !buf) { free(den); return SK_ENOMEM; }                                          \
+    SK_K->col_zscore_##S(x, rows, cols, ldx, center, den, out, ldo, buf, rb, stream);             \
+    free(buf);                                                                                    \
     free(den);                                                                                    \
     return SK_OK;                                                                                 \
   }

@@ -68,4 +68,19 @@ static inline int sk_overlap(const void *a, size_t na, const void *b, size_t nb)
   return na && nb && pa < pb + nb && pb < pa + na;
 }
 
+/* Non-temporal output for row transforms: worth it past SK_STREAM_BYTES of output (smaller ones
+ * are read back soon) and never in place. Rows of 4 KiB+ stream one by one; shorter rows only when
+ * contiguous (ldo == cols), *rb of them (~8 KiB) per run, since streaming each short row leaves
+ * partial lines at its ends (measured slower). Returns 0 (plain stores) or 1; *rb >= 1. */
+#define SK_STREAM_BYTES ((size_t)8 << 20)
+static inline int sk_row_stream(size_t cols, size_t ldo, size_t esz, size_t out_bytes, int in_place,
+                                size_t *rb) {
+  *rb = 1;
+  if (in_place || out_bytes < SK_STREAM_BYTES || !cols) return 0;
+  if (cols * esz >= 4096) return 1;
+  if (ldo != cols) return 0;
+  *rb = (8192 + cols * esz - 1) / (cols * esz);
+  return 1;
+}
+
 #endif

@@ -49,9 +49,12 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
   void (*ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);                 \
   void (*col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w, double *phi,  \
                       double *mu);                                                               \
-  /* buf: cols elements, used with stream (non-temporal stores) */                               \
+  /* row transforms; with stream (non-temporal stores) buf holds rb * cols elements and, when  \
+   * ldo == cols, rb rows go out as one run (dispatch: sk_row_block) */                          \
   void (*col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill,     \
-                       T *out, size_t ldo, T *buf, int stream);                                  \
+                       T *out, size_t ldo, T *buf, size_t rb, int stream);                       \
+  void (*col_zscore_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *center, \
+                         const double *den, T *out, size_t ldo, T *buf, size_t rb, int stream);  \
   /* buf: 2 * cols * (max_lag + 1) elements; stream: non-temporal stores */                      \
   void (*lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,       \
                          T *out, size_t ldo, T *buf, int stream);                                \

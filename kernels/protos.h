@@ -33,7 +33,10 @@ void SK_FN(sel_split)(const double *a, size_t n, double p, double *lt, double *g
   void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,           \
                           double *phi, double *mu);                                              \
   void SK_FN(col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill, \
-                           T *out, size_t ldo, T *buf, int stream);                              \
+                           T *out, size_t ldo, T *buf, size_t rb, int stream);                   \
+  void SK_FN(col_zscore_##S)(const T *x, size_t rows, size_t cols, size_t ldx,                  \
+                             const double *center, const double *den, T *out, size_t ldo,       \
+                             T *buf, size_t rb, int stream);                                    \
   void SK_FN(lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,   \
                              T *out, size_t ldo, T *buf, int stream);                            \
   void SK_FN(norm_pvalue_##S)(const T *z, size_t n, T *out);

@@ -227,15 +227,28 @@ static inline void stream_row_f32(float *o, const float *src, size_t n) {
   for (; i < n; i++) o[i] = src[i];
 }
 
-/* out = finite(x) ? x : fill[j], row by row; f32 goes through f64 lanes and back (exact). With
- * stream, each row is built in buf (cols elements, L1) and copied out with non-temporal stores:
- * a big output is then written without first being read into cache. */
+/* Row-by-row transforms to out. With stream, rows are built in buf (L1) and copied out with
+ * non-temporal stores, so a big output is written without first being read into cache; when the
+ * output rows are contiguous (ldo == cols) a block of `rb` rows goes out as one run, so short rows
+ * do not leave partial lines at every row end. buf: rb * cols elements. */
+#define ROW_OUT(T, S, BODY)                                                                      \
+  for (size_t r0 = 0; r0 < rows; r0 += rb) {                                                     \
+    size_t nr = rows - r0 < rb ? rows - r0 : rb;                                                 \
+    for (size_t r = r0; r < r0 + nr; r++) {                                                      \
+      const T *row = x + r * ldx;                                                                \
+      T *o = stream ? buf + (ldo == cols ? (r - r0) * cols : 0) : out + r * ldo;                 \
+      BODY                                                                                       \
+      if (stream && ldo != cols) stream_row_##S(out + r * ldo, buf, cols);                       \
+    }                                                                                            \
+    if (stream && ldo == cols) stream_row_##S(out + r0 * cols, buf, nr * cols);                    \
+  }                                                                                              \
+  if (stream) sk_stream_fence();
+
+/* out = finite(x) ? x : fill[j]; f32 goes through f64 lanes and back (exact) */
 #define DEFINE_FILL(T, S)                                                                        \
   void SK_FN(col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill, \
-                           T *out, size_t ldo, T *buf, int stream) {                             \
-    for (size_t r = 0; r < rows; r++) {                                                          \
-      const T *row = x + r * ldx;                                                                \
-      T *o = stream ? buf : out + r * ldo;                                                       \
+                           T *out, size_t ldo, T *buf, size_t rb, int stream) {                  \
+    ROW_OUT(T, S, {                                                                              \
       size_t j = 0;                                                                              \
       for (; j + SK_VD_N <= cols; j += SK_VD_N) {                                                \
         vd v = SK_LD(row + j);                                                                   \
@@ -245,9 +258,23 @@ static inline void stream_row_f32(float *o, const float *src, size_t n) {
         vd v = SK_LDN(row + j, cols - j);                                                        \
         SK_STN(o + j, vd_blend(vd_nonfinite(v), vd_loadu_n(fill + j, cols - j), v), cols - j);   \
       }                                                                                          \
-      if (stream) stream_row_##S(out + r * ldo, buf, cols);                                      \
-    }                                                                                            \
-    if (stream) sk_stream_fence();                                                               \
+    })                                                                                           \
+  }
+
+/* out = (x - center[j]) / den[j] in f64, rounded once to T (numpy's division, bit for bit) */
+#define DEFINE_ZSCORE(T, S)                                                                      \
+  void SK_FN(col_zscore_##S)(const T *x, size_t rows, size_t cols, size_t ldx,                   \
+                             const double *center, const double *den, T *out, size_t ldo,        \
+                             T *buf, size_t rb, int stream) {                                    \
+    size_t jt = cols / SK_VD_N * SK_VD_N, m = cols - jt;                                         \
+    double cb[SK_VD_N], db[SK_VD_N]; /* the tail's pad lanes divide 0 by 1: no FP flags */      \
+    for (size_t l = 0; l < SK_VD_N; l++) cb[l] = l < m ? center[jt + l] : 0, db[l] = l < m ? den[jt + l] : 1; \
+    vd ct = vd_loadu(cb), dt = vd_loadu(db);                                                     \
+    ROW_OUT(T, S, {                                                                              \
+      for (size_t j = 0; j < jt; j += SK_VD_N)                                                   \
+        SK_ST(o + j, vd_div(vd_sub(SK_LD(row + j), vd_loadu(center + j)), vd_loadu(den + j)));   \
+      if (m) SK_STN(o + jt, vd_div(vd_sub(SK_LDN(row + jt, m), ct), dt), m);                    \
+    })                                                                                           \
   }
 
 /* Output row r, group j = (x[r][j], x[r-1][j], ..., x[r-L][j]) is output row r-1 shifted right by
@@ -279,5 +306,7 @@ DEFINE_COL_AR1(float, f32)
 DEFINE_COL_AR1(double, f64)
 DEFINE_FILL(float, f32)
 DEFINE_FILL(double, f64)
+DEFINE_ZSCORE(float, f32)
+DEFINE_ZSCORE(double, f64)
 DEFINE_LAG(float, f32)
 DEFINE_LAG(double, f64)

@@ -16,7 +16,7 @@
                          .topk_next_##S = SK_FN(topk_next_##S), .nr_##S = SK_NV * (LANES)
 
 #define SERIES(S) .ar1_##S = SK_FN(ar1_##S), .col_ar1_##S = SK_FN(col_ar1_##S),           \
-                  .col_fill_##S = SK_FN(col_fill_##S), .lag_matrix_##S = SK_FN(lag_matrix_##S), \
+                  .col_fill_##S = SK_FN(col_fill_##S), .col_zscore_##S = SK_FN(col_zscore_##S), .lag_matrix_##S = SK_FN(lag_matrix_##S), \
                   .norm_pvalue_##S = SK_FN(norm_pvalue_##S)
 #define GEMM(S, LANES, KC, NC) .gemm_pack_a_##S = SK_FN(gemm_pack_a_##S),                          \
                            .gemm_pack_b_##S = SK_FN(gemm_pack_b_##S),                          \

@@ -254,6 +254,16 @@ Test(series, col_fill_nonfinite) {
         }
       free(x); free(o); free(xf); free(of);
     }
+    { /* >= 8 MiB of short contiguous rows: streamed in multi-row runs from a misaligned start */
+      size_t rows = 200003, cols = 7;
+      double *x = malloc(rows * cols * sizeof *x), *o = malloc((rows * cols + 1) * sizeof *o), fill[7];
+      for (size_t j = 0; j < cols; j++) fill[j] = -(double)j;
+      for (size_t i = 0; i < rows * cols; i++) x[i] = i % 5 == 0 ? INFINITY : (double)i;
+      cr_assert_eq(sk_col_fill_nonfinite_f64(rows, cols, x, cols, fill, o + 1, cols), SK_OK);
+      for (size_t i = 0; i < rows * cols; i++)
+        cr_assert(o[i + 1] == (i % 5 ? (double)i : fill[i % cols]), "short-row stream fill isa=%s i=%zu", sk_isa_name(isa), i);
+      free(x); free(o);
+    }
     /* input and output both end at guard pages */
     for (size_t cols = 1; cols <= 19; cols++) {
       size_t rows = 3;

@@ -228,3 +228,47 @@ Test(stats, col_mean_var_and_zscore) {
   cr_assert_eq(sk_col_mean_var_f64(2, 2, m, 1, 0, SK_NAN_OMIT, m, NULL), SK_EINVAL); /* ld < cols */
   cr_assert_eq(sk_col_mean_var_f64(SIZE_MAX / 8, 4, m, 4, 0, SK_NAN_OMIT, m, NULL), SK_EOVERFLOW);
 }
+
+/* z-score: f32 (f64 arithmetic, one rounding), the streamed path (>= 8 MiB of contiguous short
+ * rows, written in multi-row runs from a misaligned start), and rows ending at a guard page. */
+Test(stats, zscore_f32_streamed_guarded) {
+  uint64_t s = 8;
+  FOR_EACH_ISA(isa) {
+    for (int f32 = 0; f32 < 2; f32++) {
+      size_t cols = 9, rows = f32 ? 300001 : 150001;
+      double c[9], sc[9], den[9];
+      for (size_t j = 0; j < cols; j++) c[j] = 0.25 * (double)j, sc[j] = 0.5 + (double)j, den[j] = sc[j];
+      void *x = malloc(rows * cols * (f32 ? 4 : 8)), *o = malloc((rows * cols + 1) * (f32 ? 4 : 8));
+      for (size_t i = 0; i < rows * cols; i++) {
+        double u = sk_unif(&s) * 10;
+        if (f32) ((float *)x)[i] = (float)u; else ((double *)x)[i] = u;
+      }
+      if (f32) cr_assert_eq(sk_col_zscore_f32(rows, cols, x, cols, c, sc, 0.0, (float *)o + 1, cols), SK_OK);
+      else cr_assert_eq(sk_col_zscore_f64(rows, cols, x, cols, c, sc, 0.0, (double *)o + 1, cols), SK_OK);
+      for (size_t i = 0; i < rows * cols; i++) {
+        size_t j = i % cols;
+        if (f32) {
+          float want = (float)(((double)((float *)x)[i] - c[j]) / den[j]);
+          cr_assert(((float *)o)[i + 1] == want, "zscore f32 isa=%s i=%zu", sk_isa_name(isa), i);
+        } else {
+          double want = (((double *)x)[i] - c[j]) / den[j];
+          cr_assert(((double *)o)[i + 1] == want, "zscore streamed isa=%s i=%zu", sk_isa_name(isa), i);
+        }
+      }
+      free(x), free(o);
+    }
+    for (size_t cols = 1; cols <= 19; cols++) {
+      size_t rows = 3;
+      sk_guard gi, go;
+      float *gx = sk_guard_alloc(&gi, rows * cols * sizeof *gx), *gz = sk_guard_alloc(&go, rows * cols * sizeof *gz);
+      double c[19], sc[19];
+      for (size_t j = 0; j < cols; j++) c[j] = (double)j, sc[j] = 2;
+      for (size_t i = 0; i < rows * cols; i++) gx[i] = (float)i;
+      cr_assert_eq(sk_col_zscore_f32(rows, cols, gx, cols, c, sc, 0.0, gz, cols), SK_OK);
+      for (size_t i = 0; i < rows * cols; i++)
+        cr_assert_eq(gz[i], (float)(((double)i - (double)(i % cols)) / 2), "guard zscore isa=%s cols=%zu", sk_isa_name(isa), cols);
+      sk_guard_free(&gi);
+      sk_guard_free(&go);
+    }
+  }
+}
