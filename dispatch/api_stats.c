@@ -18,6 +18,40 @@
   sk_status sk_argmax_##S(const T *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index) { \
     return argbest_##S(x, n, stride, nan, index, 1);                                           \
   }                                                                                            \
+  static sk_status col_argbest_##S(size_t rows, size_t cols, const T *x, size_t ldx,           \
+                                   sk_nan_policy nan, size_t *index, int largest) {            \
+    sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                \
+    if (st != SK_OK) return st;                                                                \
+    if (!sk_nan_ok(nan) || (cols && !index)) return SK_EINVAL;                                 \
+    if (cols && sk_overlap(index, cols * sizeof *index, x, sk_extent(rows, cols, ldx, sizeof(T)))) \
+      return SK_EINVAL;                                                                        \
+    size_t pad = SK_COLPAD(cols), wb;                                                          \
+    if (!sk_mul_ok(pad, 3, sizeof(double), &wb)) return SK_EOVERFLOW;                          \
+    if (!cols) return SK_OK;                                                                   \
+    double *w = malloc(wb);                                                                    \
+    if (!w) return SK_ENOMEM;                                                                  \
+    int prop = nan == SK_NAN_PROPAGATE;                                                        \
+    SK_K->col_argbest_##S(x, rows, cols, ldx, largest, prop, w);                              \
+    const double start = largest ? -INFINITY : INFINITY;                                       \
+    for (size_t j = 0; j < cols; j++) {                                                        \
+      index[j] = SK_NO_INDEX;                                                                  \
+      if (prop && w[pad + j] < INFINITY) index[j] = (size_t)w[pad + j]; /* the first NaN */    \
+      else if (w[j] >= 0) index[j] = (size_t)w[j];                                             \
+      else /* nothing beat the start value: its first occurrence, if any (rare) */            \
+        for (size_t r = 0; r < rows; r++)                                                      \
+          if ((double)x[r * ldx + j] == start) { index[j] = r; break; }                       \
+    }                                                                                          \
+    free(w);                                                                                   \
+    return SK_OK;                                                                              \
+  }                                                                                            \
+  sk_status sk_col_argmin_##S(size_t rows, size_t cols, const T *x, size_t ldx,               \
+                              sk_nan_policy nan, size_t *index) {                              \
+    return col_argbest_##S(rows, cols, x, ldx, nan, index, 0);                                 \
+  }                                                                                            \
+  sk_status sk_col_argmax_##S(size_t rows, size_t cols, const T *x, size_t ldx,               \
+                              sk_nan_policy nan, size_t *index) {                              \
+    return col_argbest_##S(rows, cols, x, ldx, nan, index, 1);                                 \
+  }                                                                                            \
   sk_status sk_mean_var_##S(const T *x, size_t n, size_t stride, size_t ddof, sk_nan_policy nan, \
                             double *mean, double *var) {                                       \
     sk_status st = sk_check_vec_nan(x, n, stride, sizeof(T), nan);                                 \

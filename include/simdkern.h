@@ -179,6 +179,16 @@ SK_API sk_status sk_argmin_f64(const double *x, size_t n, size_t stride, sk_nan_
 SK_API sk_status sk_argmax_f64(const double *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index);
 SK_API sk_status sk_argmin_f32(const float *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index);
 SK_API sk_status sk_argmax_f32(const float *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index);
+/* The same per column of a row-major rows x cols matrix (index[j] = a row), read in row order
+ * (numpy argmin/argmax(axis=0); nanargmin/nanargmax with OMIT). */
+SK_API sk_status sk_col_argmin_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                   sk_nan_policy nan, size_t *index);
+SK_API sk_status sk_col_argmax_f64(size_t rows, size_t cols, const double *x, size_t ldx,
+                                   sk_nan_policy nan, size_t *index);
+SK_API sk_status sk_col_argmin_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                   sk_nan_policy nan, size_t *index);
+SK_API sk_status sk_col_argmax_f32(size_t rows, size_t cols, const float *x, size_t ldx,
+                                   sk_nan_policy nan, size_t *index);
 /* Mean and variance (divisor count - ddof) in f64, shifted blocked two-pass with Chan's merge
  * (accurate on offset data). PROPAGATE: any NaN gives NaN (numpy mean/var); OMIT: NaN ignored
  * (nanmean/nanvar). No values: mean NaN; count <= ddof: var NaN. mean or var may be NULL. */

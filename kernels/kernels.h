@@ -88,6 +88,12 @@ typedef struct sk_kernels {
    * out = {count, mean, M2} of the non-NaN elements with *saw_nan set if any was NaN */
   size_t (*argbest1d_f32)(const float *x, size_t n, size_t stride, int largest, int propagate);
   size_t (*argbest1d_f64)(const double *x, size_t n, size_t stride, int largest, int propagate);
+  /* per column: w = 3 * SK_COLPAD(cols) doubles, w[j] = best row or -1, w[pad + j] = first NaN
+   * row or +Inf (propagate only) */
+  void (*col_argbest_f32)(const float *x, size_t rows, size_t cols, size_t ldx, int largest,
+                          int propagate, double *w);
+  void (*col_argbest_f64)(const double *x, size_t rows, size_t cols, size_t ldx, int largest,
+                          int propagate, double *w);
   void (*moments_f32)(const float *x, size_t n, size_t stride, double out[3], int *saw_nan);
   void (*moments_f64)(const double *x, size_t n, size_t stride, double out[3], int *saw_nan);
   /* per column of a row-major matrix: N, mean, M2 of the non-NaN values, nan[j] if any NaN;

@@ -8,6 +8,8 @@
   double SK_FN(sqeuclidean_##S)(const T *a, const T *b, size_t n);              \
   void SK_FN(cos_sums_##S)(const T *a, const T *b, size_t n, double s[3]);                  \
   size_t SK_FN(argbest1d_##S)(const T *x, size_t n, size_t stride, int largest, int propagate); \
+  void SK_FN(col_argbest_##S)(const T *x, size_t rows, size_t cols, size_t ldx, int largest,     \
+                              int propagate, double *w);                                          \
   void SK_FN(moments_##S)(const T *x, size_t n, size_t stride, double out[3], int *saw_nan);  \
   void SK_FN(col_moments_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,      \
                               double *N, double *M, double *M2, unsigned char *nan);    \

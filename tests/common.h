@@ -92,4 +92,12 @@ static inline void *sk_guard_alloc(sk_guard *g, size_t bytes) {
 }
 static inline void sk_guard_free(sk_guard *g) { munmap(g->map, g->len); }
 
+/* FNV-1a over bytes: "inputs unchanged" checks */
+static inline uint64_t checksum(const void *p, size_t bytes) {
+  const unsigned char *b = p;
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < bytes; i++) h = (h ^ b[i]) * 1099511628211ull;
+  return h;
+}
+
 #endif

@@ -12,12 +12,6 @@ static int ldbl_precise(void) {
   return one + tiny != one && LDBL_MANT_DIG > DBL_MANT_DIG;
 }
 
-static uint64_t checksum(const void *p, size_t bytes) { /* FNV-1a */
-  const unsigned char *b = p;
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < bytes; i++) h = (h ^ b[i]) * 1099511628211ull;
-  return h;
-}
 static int finite_d(double v) { return v - v == 0; }
 
 Test(series, report_isas) { sk_test_report_isas("series"); }

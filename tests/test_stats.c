@@ -272,3 +272,54 @@ Test(stats, zscore_f32_streamed_guarded) {
     }
   }
 }
+
+/* Column argmin/argmax equal the 1-D calls on each strided column: ties, NaN in some columns, an
+ * all-NaN column, columns of only +-Inf, row blocks (rows > the kernel's block), ldx > cols. */
+Test(stats, col_argmin_argmax) {
+  static const size_t ROWS[] = {0, 1, 2, 7, 300, 5001}, COLS[] = {1, 3, 8, 9, 17};
+  uint64_t s = 12;
+  FOR_EACH_ISA(isa) {
+    for (size_t ri = 0; ri < 6; ri++)
+      for (size_t ci = 0; ci < 5; ci++) {
+        size_t rows = ROWS[ri], cols = COLS[ci], ld = cols + 3, idx[17], want;
+        double *x = malloc((rows * ld + 1) * sizeof *x);
+        float *xf = malloc((rows * ld + 1) * sizeof *xf);
+        for (size_t i = 0; i < rows * ld; i++) {
+          size_t j = i % ld;
+          x[i] = (double)(sk_rng(&s) % 50); /* ties */
+          if (j == 1 && sk_rng(&s) % 9 == 0) x[i] = NAN;
+          if (j == 2) x[i] = NAN;
+          if (j == 4) x[i] = sk_rng(&s) % 2 ? INFINITY : -INFINITY;
+          if (j == 5) x[i] = INFINITY;
+          if (j == 6) x[i] = -INFINITY;
+          xf[i] = (float)x[i];
+        }
+        uint64_t h = checksum(x, rows * ld * sizeof *x);
+        for (int f32 = 0; f32 < 2; f32++)
+          for (int largest = 0; largest < 2; largest++)
+            for (int omit = 0; omit < 2; omit++) {
+              sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+              sk_status st = f32 ? (largest ? sk_col_argmax_f32 : sk_col_argmin_f32)(rows, cols, xf, ld, pol, idx)
+                                 : (largest ? sk_col_argmax_f64 : sk_col_argmin_f64)(rows, cols, x, ld, pol, idx);
+              cr_assert_eq(st, SK_OK);
+              for (size_t j = 0; j < cols; j++) {
+                cr_assert_eq(f32 ? (largest ? sk_argmax_f32 : sk_argmin_f32)(xf + j, rows, ld, pol, &want)
+                                 : (largest ? sk_argmax_f64 : sk_argmin_f64)(x + j, rows, ld, pol, &want), SK_OK);
+                cr_assert_eq(idx[j], want, "col arg%s isa=%s f32=%d omit=%d rows=%zu cols=%zu j=%zu: %zu vs %zu",
+                             largest ? "max" : "min", sk_isa_name(isa), f32, omit, rows, cols, j, idx[j], want);
+              }
+            }
+        cr_assert(h == checksum(x, rows * ld * sizeof *x), "input modified");
+        free(x), free(xf);
+      }
+  }
+  double m[8] = {0};
+  size_t idx[4];
+  cr_assert_eq(sk_col_argmin_f64(2, 2, m, 1, SK_NAN_OMIT, idx), SK_EINVAL);          /* ld < cols */
+  cr_assert_eq(sk_col_argmin_f64(2, 2, m, 2, SK_NAN_OMIT, NULL), SK_EINVAL);
+  cr_assert_eq(sk_col_argmax_f64(2, 2, m, 2, (sk_nan_policy)7, idx), SK_EINVAL);
+  cr_assert_eq(sk_col_argmax_f64(2, 2, m, 2, SK_NAN_OMIT, (size_t *)(void *)m), SK_EINVAL); /* aliases x */
+  cr_assert_eq(sk_col_argmin_f64(SIZE_MAX / 8, 4, m, 4, SK_NAN_OMIT, idx), SK_EOVERFLOW);
+  cr_assert_eq(sk_col_argmin_f64(0, 3, NULL, 3, SK_NAN_OMIT, idx), SK_OK);
+  for (size_t j = 0; j < 3; j++) cr_assert_eq(idx[j], (size_t)SK_NO_INDEX);
+}

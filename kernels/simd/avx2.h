@@ -21,6 +21,7 @@ static inline double vd_hsum(vd a) {
 static inline void vd_storeu(double *p, vd v) { _mm256_storeu_pd(p, v); }
 static inline vd vd_sqrt(vd a) { return _mm256_sqrt_pd(a); }
 static inline vd vd_div(vd a, vd b) { return _mm256_div_pd(a, b); }
+static inline vd vd_min(vd a, vd b) { return _mm256_min_pd(a, b); }
 
 typedef __m256 vf;
 #define SK_VF_N 8

@@ -30,6 +30,7 @@ static inline void vd_storeu_n(double *p, vd v, size_t n) {
 }
 static inline vd vd_sqrt(vd a) { return _mm512_sqrt_pd(a); }
 static inline vd vd_div(vd a, vd b) { return _mm512_div_pd(a, b); }
+static inline vd vd_min(vd a, vd b) { return _mm512_min_pd(a, b); }
 
 typedef __m512 vf;
 #define SK_VF_N 16

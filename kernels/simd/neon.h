@@ -16,6 +16,7 @@ static inline double vd_hsum(vd a) { return vgetq_lane_f64(a, 0) + vgetq_lane_f6
 static inline void vd_storeu(double *p, vd v) { vst1q_f64(p, v); }
 static inline vd vd_sqrt(vd a) { return vsqrtq_f64(a); }
 static inline vd vd_div(vd a, vd b) { return vdivq_f64(a, b); }
+static inline vd vd_min(vd a, vd b) { return vminq_f64(a, b); }
 
 typedef float32x4_t vf;
 #define SK_VF_N 4

@@ -20,6 +20,7 @@ static inline void vd_storeu(double *p, vd v) { *p = v; }
 static inline void vd_storeu_n(double *p, vd v, size_t n) { (void)p; (void)v; (void)n; }
 static inline vd vd_sqrt(vd a) { return __builtin_sqrt(a); }
 static inline vd vd_div(vd a, vd b) { return a / b; }
+static inline vd vd_min(vd a, vd b) { return a < b ? a : b; }
 
 /* f32 lanes (matrix kernels accumulate in the input type, like BLAS) */
 typedef float vf;

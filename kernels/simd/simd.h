@@ -7,7 +7,8 @@
  *   when three sums run at once: bounded by the register file)
  *   vd_zero vd_set1 vd_loadu vd_load_f32 vd_add vd_sub vd_mul vd_fmadd(a,b,c)=a*b+c vd_hsum
  *   vd_loadu_n / vd_load_f32_n: load n < SK_VD_N elements, zero the rest, never read past them.
- *   vd_storeu vd_storeu_n vd_sqrt vd_div (IEEE division, correctly rounded)
+ *   vd_storeu vd_storeu_n vd_sqrt vd_div (IEEE division, correctly rounded),
+ *   vd_min (NaN-free operands only: the ISAs disagree on NaN)
  * f32 lanes for matrix kernels (they accumulate in the input type): vf, SK_VF_N, vf_zero vf_set1
  *   vf_loadu vf_loadu_n vf_storeu vf_storeu_n vf_add vf_sub vf_mul vf_fmadd vf_sqrt
  * vd_any_lt/gt, vf_any_lt/gt: does any lane of a compare (ordered) below/above b

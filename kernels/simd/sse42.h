@@ -18,6 +18,7 @@ static inline double vd_hsum(vd a) { return _mm_cvtsd_f64(_mm_add_sd(a, _mm_unpa
 static inline void vd_storeu(double *p, vd v) { _mm_storeu_pd(p, v); }
 static inline vd vd_sqrt(vd a) { return _mm_sqrt_pd(a); }
 static inline vd vd_div(vd a, vd b) { return _mm_div_pd(a, b); }
+static inline vd vd_min(vd a, vd b) { return _mm_min_pd(a, b); }
 
 typedef __m128 vf;
 #define SK_VF_N 4

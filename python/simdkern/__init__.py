@@ -57,6 +57,8 @@ for _t in ("f32", "f64"):
         "sk_dot_%s": [_P, _P, _S, _P],
         "sk_argmin_%s": [_P, _S, _S, _I, _P],
         "sk_argmax_%s": [_P, _S, _S, _I, _P],
+        "sk_col_argmin_%s": [_S, _S, _P, _S, _I, _P],
+        "sk_col_argmax_%s": [_S, _S, _P, _S, _I, _P],
         "sk_mean_var_%s": [_P, _S, _S, _S, _I, _P, _P],
         "sk_col_mean_var_%s": [_S, _S, _P, _S, _S, _I, _P, _P],
         "sk_col_zscore_%s": [_S, _S, _P, _S, _P, _P, _D, _P, _S],
@@ -281,6 +283,15 @@ def _argbest(name, a, axis):
     axis %= 2
     lanes = a.shape[1 - axis]
     out = np.empty(lanes, dtype=np.intp)
+    m = a if axis == 0 else a.T  # reduce down the rows of m
+    if lanes and m.shape[1] > 0 and (m.shape[1] == 1 or m.strides[1] == item) \
+            and m.strides[0] > 0 and m.strides[0] % item == 0 and m.strides[0] // item >= m.shape[1]:
+        # rows of m are contiguous: the column kernel reads the matrix once, in row order
+        col = getattr(_lib, "sk_col_%s_%s" % (name, _sfx(dtype)))
+        res = np.empty(lanes, dtype=np.uintp)
+        ld = m.strides[0] // item if m.shape[0] > 1 else m.shape[1]
+        _check(col(m.shape[0], m.shape[1], _ptr(m), ld, 0, res.ctypes.data))
+        return res.astype(np.intp)
     if a.strides[0] <= 0 or a.strides[1] <= 0 or a.strides[0] % item or a.strides[1] % item:
         a = np.ascontiguousarray(a)
     for k in range(lanes):  # each lane read with its stride, no copy

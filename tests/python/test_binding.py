@@ -157,6 +157,12 @@ def test_argmin_argmax_match_numpy(isa, dtype):
         np.testing.assert_array_equal(simdkern.argmin(a, axis=axis), np.argmin(a, axis=axis))
         np.testing.assert_array_equal(simdkern.argmax(a, axis=axis), np.argmax(a, axis=axis))
     assert simdkern.argmin(a[::-3, 2]) == np.argmin(a[::-3, 2])
+    # layouts: C (column kernel for axis 0), Fortran (column kernel on the transpose for axis 1),
+    # sliced views with ld > cols, reversed rows (strided fallback)
+    for v in (a, np.asfortranarray(a), a[:, 1:9], a[::2, ::3], a[::-1], a[:1]):
+        for axis in (0, 1):
+            np.testing.assert_array_equal(simdkern.argmin(v, axis=axis), np.argmin(v, axis=axis))
+            np.testing.assert_array_equal(simdkern.argmax(v, axis=axis), np.argmax(v, axis=axis))
     with pytest.raises(ValueError):
         simdkern.argmin(np.array([]))
 
