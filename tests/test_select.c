@@ -211,14 +211,47 @@ Test(select, adversarial_and_guard) {
   }
 }
 
-/* Columns equal the 1-D calls on each strided column, bit for bit. */
+/* Columns equal the 1-D calls on each strided column, bit for bit: median+MAD, median alone and
+ * the quantile methods in `methods` (a bit mask), both NaN policies, f32 and f64; every jstep-th
+ * column is checked. */
+static void check_cols(const double *x, const float *xf, size_t rows, size_t cols, size_t ldx,
+                       unsigned methods, size_t jstep, sk_isa isa, int pat) {
+  double *med = malloc(cols * sizeof *med), *mad = malloc(cols * sizeof *mad), *m1 = malloc(cols * sizeof *m1);
+  double *q = malloc(NQ * cols * sizeof *q), w, w2, w1[NQ];
+  for (int f32 = 0; f32 < 2; f32++)
+    for (int omit = 0; omit < 2; omit++) {
+      sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+      cr_assert_eq(f32 ? sk_col_median_mad_f32(rows, cols, xf, ldx, pol, med, mad)
+                       : sk_col_median_mad_f64(rows, cols, x, ldx, pol, med, mad), SK_OK);
+      for (int method = 0; method <= SK_QUANTILE_MIDPOINT; method++) {
+        if (!(methods >> method & 1)) continue;
+        cr_assert_eq(f32 ? sk_col_quantile_f32(rows, cols, xf, ldx, qs, NQ, method, pol, q)
+                         : sk_col_quantile_f64(rows, cols, x, ldx, qs, NQ, method, pol, q), SK_OK);
+        for (size_t j = 0; j < cols; j += jstep) {
+          cr_assert_eq(f32 ? sk_quantile_f32(xf + j, rows, ldx, qs, NQ, method, pol, w1)
+                           : sk_quantile_f64(x + j, rows, ldx, qs, NQ, method, pol, w1), SK_OK);
+          for (size_t i = 0; i < NQ; i++) same(q[i * cols + j], w1[i], "col quantile", isa, rows, pat);
+        }
+      }
+      for (size_t j = 0; j < cols; j += jstep) {
+        cr_assert_eq(f32 ? sk_median_mad_f32(xf + j, rows, ldx, pol, &w, &w2)
+                         : sk_median_mad_f64(x + j, rows, ldx, pol, &w, &w2), SK_OK);
+        same(med[j], w, "col median", isa, rows, pat);
+        same(mad[j], w2, "col mad", isa, rows, pat);
+      }
+      cr_assert_eq(f32 ? sk_col_median_f32(rows, cols, xf, ldx, pol, m1)
+                       : sk_col_median_f64(rows, cols, x, ldx, pol, m1), SK_OK);
+      for (size_t j = 0; j < cols; j++) same(m1[j], med[j], "col median only", isa, rows, pat);
+    }
+  free(med), free(mad), free(m1), free(q);
+}
+
 Test(select, columns_match_strided) {
   size_t rows_list[] = {0, 1, 2, 7, 300, 3001};
   size_t cols = 13, ldx = 16;
   uint64_t s = 11;
   double *x = malloc(5003 * ldx * sizeof *x);
   float *xf = malloc(5003 * ldx * sizeof *xf);
-  double med[13], mad[13], q[NQ * 13], w, w2;
   FOR_EACH_ISA(isa) {
     for (size_t r = 0; r < sizeof rows_list / sizeof *rows_list; r++)
       for (int pat = 0; pat < NPAT; pat++) {
@@ -226,32 +259,7 @@ Test(select, columns_match_strided) {
         if (rows > 300 && pat != 0 && pat != 5 && pat != 6) continue;
         fill(x, rows * ldx, pat, &s);
         for (size_t i = 0; i < rows * ldx; i++) xf[i] = (float)x[i];
-        for (int f32 = 0; f32 < 2; f32++)
-          for (int omit = 0; omit < 2; omit++) {
-            sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
-            cr_assert_eq(f32 ? sk_col_median_mad_f32(rows, cols, xf, ldx, pol, med, mad)
-                             : sk_col_median_mad_f64(rows, cols, x, ldx, pol, med, mad), SK_OK);
-            for (int method = 0; method <= SK_QUANTILE_MIDPOINT; method++) {
-              cr_assert_eq(f32 ? sk_col_quantile_f32(rows, cols, xf, ldx, qs, NQ, method, pol, q)
-                               : sk_col_quantile_f64(rows, cols, x, ldx, qs, NQ, method, pol, q), SK_OK);
-              for (size_t j = 0; j < cols; j++) {
-                double w1[NQ];
-                cr_assert_eq(f32 ? sk_quantile_f32(xf + j, rows, ldx, qs, NQ, method, pol, w1)
-                                 : sk_quantile_f64(x + j, rows, ldx, qs, NQ, method, pol, w1), SK_OK);
-                for (size_t i = 0; i < NQ; i++) same(q[i * cols + j], w1[i], "col quantile", isa, rows, pat);
-              }
-            }
-            for (size_t j = 0; j < cols; j++) {
-              cr_assert_eq(f32 ? sk_median_mad_f32(xf + j, rows, ldx, pol, &w, &w2)
-                               : sk_median_mad_f64(x + j, rows, ldx, pol, &w, &w2), SK_OK);
-              same(med[j], w, "col median", isa, rows, pat);
-              same(mad[j], w2, "col mad", isa, rows, pat);
-            }
-            double m1[13];
-            cr_assert_eq(f32 ? sk_col_median_f32(rows, cols, xf, ldx, pol, m1)
-                             : sk_col_median_f64(rows, cols, x, ldx, pol, m1), SK_OK);
-            for (size_t j = 0; j < cols; j++) same(m1[j], med[j], "col median only", isa, rows, pat);
-          }
+        check_cols(x, xf, rows, cols, ldx, 0x1f, 1, isa, pat);
       }
   }
   free(x), free(xf);
@@ -263,29 +271,13 @@ Test(select, columns_streamed) {
   size_t rows = 270001, cols = 11, ldx = 12;
   int npat = sk_test_small() ? 1 : 3, pats[3] = {0, 6, 5};
   uint64_t s = 23;
-  double *x = malloc(rows * ldx * sizeof *x), med[11], mad[11], q[NQ * 11], w, w2, w1[NQ];
+  double *x = malloc(rows * ldx * sizeof *x);
   float *xf = malloc(rows * ldx * sizeof *xf);
   FOR_EACH_ISA(isa) {
     for (int pi = 0; pi < npat; pi++) {
       fill(x, rows * ldx, pats[pi], &s);
       for (size_t i = 0; i < rows * ldx; i++) xf[i] = (float)x[i];
-      for (int f32 = 0; f32 < 2; f32++)
-        for (int omit = 0; omit < 2; omit++) {
-          sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
-          cr_assert_eq(f32 ? sk_col_median_mad_f32(rows, cols, xf, ldx, pol, med, mad)
-                           : sk_col_median_mad_f64(rows, cols, x, ldx, pol, med, mad), SK_OK);
-          cr_assert_eq(f32 ? sk_col_quantile_f32(rows, cols, xf, ldx, qs, NQ, SK_QUANTILE_LINEAR, pol, q)
-                           : sk_col_quantile_f64(rows, cols, x, ldx, qs, NQ, SK_QUANTILE_LINEAR, pol, q), SK_OK);
-          for (size_t j = 0; j < cols; j += 5) {
-            cr_assert_eq(f32 ? sk_median_mad_f32(xf + j, rows, ldx, pol, &w, &w2)
-                             : sk_median_mad_f64(x + j, rows, ldx, pol, &w, &w2), SK_OK);
-            same(med[j], w, "streamed col median", isa, rows, pats[pi]);
-            same(mad[j], w2, "streamed col mad", isa, rows, pats[pi]);
-            cr_assert_eq(f32 ? sk_quantile_f32(xf + j, rows, ldx, qs, NQ, SK_QUANTILE_LINEAR, pol, w1)
-                             : sk_quantile_f64(x + j, rows, ldx, qs, NQ, SK_QUANTILE_LINEAR, pol, w1), SK_OK);
-            for (size_t i = 0; i < NQ; i++) same(q[i * cols + j], w1[i], "streamed col quantile", isa, rows, pats[pi]);
-          }
-        }
+      check_cols(x, xf, rows, cols, ldx, 1u << SK_QUANTILE_LINEAR, 5, isa, pats[pi]);
     }
   }
   free(x), free(xf);
