@@ -233,7 +233,8 @@ static sk_status col_groups(const colmat *c, col_fn fn, const void *ctx) {
   sk_status st = SK_OK;
   for (size_t j0 = 0; j0 < c->cols && st == SK_OK; j0 += g) {
     size_t w = c->cols - j0 < g ? c->cols - j0 : g;
-    if (c->f32) copy_cols_f32((const float *)c->x + j0, c->rows, w, c->ldx, (float *)buf);
+    if (!c->rows) {} /* x may be NULL: nothing to copy, every run is empty */
+    else if (c->f32) copy_cols_f32((const float *)c->x + j0, c->rows, w, c->ldx, (float *)buf);
     else copy_cols_f64((const double *)c->x + j0, c->rows, w, c->ldx, (double *)buf);
     for (size_t l = 0; l < w && st == SK_OK; l++) st = fn(buf + l * c->rows * c->esz, c, j0 + l, ctx);
   }
