@@ -66,6 +66,12 @@ static int same(double a, double b) { return (a != a && b != b) || a == b; }
           double cm[3], cd[3];                                                                  \
           CHECK(sk_col_median_mad_##S(n, stride, x, stride, pol, cm, cd) == SK_OK);             \
           CHECK(same(cm[0], med) && same(cd[0], mad));                                          \
+          size_t ci[3], i1;                                                                     \
+          for (int largest = 0; largest < 2; largest++) { /* column argmin/argmax = 1-D */     \
+            CHECK((largest ? sk_col_argmax_##S : sk_col_argmin_##S)(n, stride, x, stride, pol, ci) == SK_OK); \
+            CHECK((largest ? sk_argmax_##S : sk_argmin_##S)(x, n, stride, pol, &i1) == SK_OK);  \
+            CHECK(ci[0] == i1);                                                                 \
+          }                                                                                     \
         }                                                                                       \
       }                                                                                         \
     }                                                                                           \
