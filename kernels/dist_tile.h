@@ -158,19 +158,48 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
   });
 }
 
-/* Silhouette support: sums[i * k + label[j]] += euclidean(x_i, y_j), accumulated in f64 in
- * increasing j for every i, whatever the blocking. */
-void SK_FN(SK_CAT(cluster_sums_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
-                                     size_t d, const size_t *label, size_t k, double *sums) {
-  V none = V_(zero)();
-  FOR_EACH_TILE(1, x, ldx, nx, yp, ny, d, {
-    for (size_t i = 0; i < mr; i++) {
-      T vals[NR];
+/* Silhouette, each pair once: rows [r0, r1) of the label-sorted matrix x (r0 a multiple of NR)
+ * against the packed columns j >= r0 (yp holds all n rows; lab is sorted, so a tile's rows or
+ * columns almost always share one label and sum as whole vectors; mixed tiles go lane by lane).
+ *   row side:    rs[(i - r0) * k + lab[j]] += d(i, j) for every j >= r0 (the block's own columns
+ *                too, so a pair inside the block is seen from both of its rows);
+ *   column side: cs[lab[i] * ldc + j - c0] += d(i, j) for j >= r1 only (cs has room up to the
+ *                last panel's padding, which absorbs the padded lanes).
+ * Sums are in f64 lanes, tile by tile in a fixed order: the result never depends on threads. */
+void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, const T *yp,
+                                size_t n, size_t d, const size_t *lab, size_t k, double *rs,
+                                double *cs, size_t ldc, size_t c0) {
+  enum { NQ = NR / SK_VD_N }; /* f64 vectors per tile row */
+  FOR_EACH_TILE(1, x + r0 * ldx, ldx, r1 - r0, yp + r0 * d, n - r0, d, {
+    T vals[SK_MR][NR];
+    _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
       _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
-        V_(storeu)(vals + j * VN, FN(finish)(SK_KIND_EUC, acc[i][j], none));
-      double *srow = sums + (i0 + i) * k;
-      const size_t *lab = label + p * NR;
-      for (size_t j = 0; j < nr; j++) srow[lab[j]] += (double)vals[j];
+        V_(storeu)(vals[i] + j * VN, V_(sqrt)(acc[i][j]));
+    size_t ca = r0 + p * NR;
+    const size_t *lc = lab + ca, *lr = lab + r0 + i0;
+    if (nr == NR && lc[0] == lc[NR - 1]) {
+      for (size_t i = 0; i < mr; i++) {
+        vd t = SK_LD((const T *)vals[i]);
+        _Pragma("GCC unroll 8") for (int q = 1; q < NQ; q++) t = vd_add(t, SK_LD((const T *)vals[i] + q * SK_VD_N));
+        rs[(i0 + i) * k + lc[0]] += vd_hsum(t);
+      }
+    } else {
+      for (size_t i = 0; i < mr; i++)
+        for (size_t j = 0; j < nr; j++) rs[(i0 + i) * k + lc[j]] += (double)vals[i][j];
+    }
+    if (ca >= r1) {
+      double *col = cs + (ca - c0);
+      if (mr == SK_MR && lr[0] == lr[SK_MR - 1]) {
+        double *o = col + lr[0] * ldc;
+        _Pragma("GCC unroll 8") for (int q = 0; q < NQ; q++) {
+          vd u = SK_LD((const T *)vals[0] + q * SK_VD_N);
+          _Pragma("GCC unroll 16") for (int i = 1; i < SK_MR; i++) u = vd_add(u, SK_LD((const T *)vals[i] + q * SK_VD_N));
+          vd_storeu(o + q * SK_VD_N, vd_add(vd_loadu(o + q * SK_VD_N), u));
+        }
+      } else {
+        for (size_t i = 0; i < mr; i++)
+          for (size_t j = 0; j < nr; j++) col[lr[i] * ldc + j] += (double)vals[i][j];
+      }
     }
   });
 }
