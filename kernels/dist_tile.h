@@ -174,7 +174,7 @@ void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, co
     T vals[SK_MR][NR];
     _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
       _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
-        V_(storeu)(vals[i] + j * VN, V_(sqrt)(acc[i][j]));
+        V_(storeu)(vals[i] + j * VN, V_(sqrt_fast)(acc[i][j]));
     size_t ca = r0 + p * NR;
     const size_t *lc = lab + ca, *lr = lab + r0 + i0;
     if (nr == NR && lc[0] == lc[NR - 1]) {
