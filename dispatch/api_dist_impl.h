@@ -352,7 +352,7 @@ sk_status F(sk_silhouette_)(size_t n, size_t d, const T *x, size_t ldx, const si
   size_t sbytes, xbytes;
   if (!sk_mul_ok(n, n_clusters, sizeof(double), &sbytes) || !sk_mul_ok(n, d ? d : 1, TSZ, &xbytes))
     return SK_EOVERFLOW;
-  size_t *count = calloc(n_clusters + 1, sizeof *count);
+  size_t *count = calloc(n_clusters, sizeof *count);
   if (!count) return SK_ENOMEM;
   size_t present = 0;
   for (size_t i = 0; i < n && st == SK_OK; i++) {
