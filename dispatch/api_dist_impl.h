@@ -315,7 +315,7 @@ static sk_status F(sil_sums_)(const sk_kernels *K, const T *xs, size_t n, size_t
   double total = 0, acc = 0; /* block b does about (n - b * rows) * rows pairs */
   for (size_t b = 0; b < nb; b++) total += (double)(n - b * rows);
   gblk[0] = 0;
-  for (size_t b = 0; b < nb && g + 1 < g_n; b++) {
+  for (size_t b = 0; b + 1 < nb && g + 1 < g_n; b++) { /* every group gets a block */
     acc += (double)(n - b * rows);
     if (acc >= total * (double)(g + 1) / (double)g_n) gblk[++g] = b + 1;
   }
