@@ -170,6 +170,16 @@ void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, co
                                 size_t n, size_t d, const size_t *lab, size_t k, double *rs,
                                 double *cs, size_t ldc, size_t c0) {
   enum { NQ = NR / SK_VD_N }; /* f64 vectors per tile row */
+  /* row-side sums of single-label panels stay in vectors while a row tile sweeps its panels;
+   * one horizontal sum per row when the tile or the label changes */
+  vd racc[SK_MR];
+  size_t rl = SIZE_MAX, ri = 0, rm = 0;
+#define SIL_FLUSH()                                                          \
+  do {                                                                        \
+    if (rl != SIZE_MAX)                                                       \
+      for (size_t i_ = 0; i_ < rm; i_++) rs[(ri + i_) * k + rl] += vd_hsum(racc[i_]); \
+    rl = SIZE_MAX;                                                            \
+  } while (0)
   FOR_EACH_TILE(1, x + r0 * ldx, ldx, r1 - r0, yp + r0 * d, n - r0, d, {
     T vals[SK_MR][NR];
     _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
@@ -178,11 +188,13 @@ void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, co
     size_t ca = r0 + p * NR;
     const size_t *lc = lab + ca, *lr = lab + r0 + i0;
     if (nr == NR && lc[0] == lc[NR - 1]) {
-      for (size_t i = 0; i < mr; i++) {
-        vd t = SK_LD((const T *)vals[i]);
-        _Pragma("GCC unroll 8") for (int q = 1; q < NQ; q++) t = vd_add(t, SK_LD((const T *)vals[i] + q * SK_VD_N));
-        rs[(i0 + i) * k + lc[0]] += vd_hsum(t);
+      if (rl != lc[0] || ri != i0) {
+        SIL_FLUSH();
+        rl = lc[0], ri = i0, rm = mr;
+        _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) racc[i] = vd_zero();
       }
+      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
+        _Pragma("GCC unroll 8") for (int q = 0; q < NQ; q++) racc[i] = vd_add(racc[i], SK_LD((const T *)vals[i] + q * SK_VD_N));
     } else {
       for (size_t i = 0; i < mr; i++)
         for (size_t j = 0; j < nr; j++) rs[(i0 + i) * k + lc[j]] += (double)vals[i][j];
@@ -202,6 +214,8 @@ void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, co
       }
     }
   });
+  SIL_FLUSH();
+#undef SIL_FLUSH
 }
 
 /* Top-k support: the first j >= i whose x[j] is strictly better than thr (greater if largest,
