@@ -278,8 +278,9 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
  * from its own first row on; its row-side sums are its own, and its column-side sums go to its
  * group's private array. Groups are fixed runs of blocks (balanced by triangle area, never by
  * thread count), merged in group order, so any thread count gives the same bits. */
-#define SIL_GROUPS 32          /* parallelism cap; also bounds the private arrays */
-#define SIL_PRIVATE (256u << 20) /* bytes of private arrays allowed beyond 2 * n * k doubles */
+#define SIL_GROUPS 32 /* parallelism cap; also bounds the private arrays */
+/* the private arrays (one n x k each, at most) take max(SIL_PRIVATE, 2 * n * k doubles) bytes */
+#define SIL_PRIVATE (256u << 20)
 typedef struct {
   const sk_kernels *K;
   const T *xs, *yp;
