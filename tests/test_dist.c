@@ -456,7 +456,7 @@ static void sil_labels(size_t n, size_t k, uint64_t seed, size_t *lab) {
 
 /* Sizes around every panel width (4..32 columns) and the 64-row blocks, strided rows (ld > d),
  * shuffled labels, singleton and unused clusters, f64 and f32, every ISA. Per-sample tolerance:
- * each distance is good to (2d + 8) ulp of its type (difference form, fast root), each sum adds
+ * each distance is good to (2d + 8) ulp of its type (difference form, then the root), each sum adds
  * n ulp of f64, and s = (b - a) / max(a, b) doubles a relative error. */
 Test(dist, silhouette_sweep) {
   static const size_t NS[] = {3, 4, 5, 7, 16, 17, 31, 33, 63, 64, 65, 97, 129, 200, 257};
@@ -489,8 +489,8 @@ Test(dist, silhouette_sweep) {
     }
 }
 
-/* Data scaled by powers of two (exact): squared distances near the bottom of the range take the
- * exact root, near the top the fast one; the score is scale-free. */
+/* Data scaled by powers of two (exact): squared distances near both ends of the range; the
+ * score is scale-free. */
 Test(dist, silhouette_scaled) {
   size_t n = 129, d = 7, k = 4;
   double *x = fill_f64(n, d, d, 5, 1.0), *xs = malloc(n * d * sizeof *xs), score;

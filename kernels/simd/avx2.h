@@ -20,7 +20,6 @@ static inline double vd_hsum(vd a) {
 }
 static inline void vd_storeu(double *p, vd v) { _mm256_storeu_pd(p, v); }
 static inline vd vd_sqrt(vd a) { return _mm256_sqrt_pd(a); }
-static inline vd vd_sqrt_fast(vd a) { return vd_sqrt(a); } /* no cheaper root here */
 
 typedef __m256 vf;
 #define SK_VF_N 8
@@ -33,7 +32,6 @@ static inline vf vf_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
 static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
-static inline vf vf_sqrt_fast(vf a) { return vf_sqrt(a); }
 #define SK_MR 4
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd4_u10avx2

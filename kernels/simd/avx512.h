@@ -29,21 +29,6 @@ static inline void vd_storeu_n(double *p, vd v, size_t n) {
   _mm512_mask_storeu_pd(p, (__mmask8)((1u << n) - 1), v);
 }
 static inline vd vd_sqrt(vd a) { return _mm512_sqrt_pd(a); }
-/* vsqrtpd zmm costs ~16 cycles per vector here; the 14-bit reciprocal root estimate, one
- * Goldschmidt step (28 bits) and a correction by the exact residual v - s*s (an FMA) give a
- * root within 1 ulp in ~10 ops. Below 2^-960 the residual would be subnormal (and lose bits),
- * so those lanes, +inf and NaN take the exact root. */
-static inline vd vd_sqrt_fast(vd v) {
-  const __m512d half = _mm512_set1_pd(0.5);
-  __m512d y = _mm512_rsqrt14_pd(v), s = _mm512_mul_pd(v, y), h = _mm512_mul_pd(y, half);
-  __m512d r = _mm512_fnmadd_pd(s, h, half);
-  s = _mm512_fmadd_pd(s, r, s);
-  h = _mm512_fmadd_pd(h, r, h);
-  s = _mm512_fmadd_pd(_mm512_fnmadd_pd(s, s, v), h, s);
-  __mmask8 bad = _mm512_cmp_pd_mask(v, _mm512_set1_pd(0x1p-960), _CMP_NGE_UQ) |
-                 _mm512_fpclass_pd_mask(v, 0x08 /* +inf */);
-  return bad ? _mm512_mask_sqrt_pd(s, bad, v) : s;
-}
 
 typedef __m512 vf;
 #define SK_VF_N 16
@@ -62,14 +47,6 @@ static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
 static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
-/* f32: the 14-bit estimate and one residual correction (within 1 ulp); exact below 2^-100 */
-static inline vf vf_sqrt_fast(vf v) {
-  __m512 y = _mm512_rsqrt14_ps(v), s = _mm512_mul_ps(v, y), h = _mm512_mul_ps(y, _mm512_set1_ps(0.5f));
-  s = _mm512_fmadd_ps(_mm512_fnmadd_ps(s, s, v), h, s);
-  __mmask16 bad = _mm512_cmp_ps_mask(v, _mm512_set1_ps(0x1p-100f), _CMP_NGE_UQ) |
-                  _mm512_fpclass_ps_mask(v, 0x08 /* +inf */);
-  return bad ? _mm512_mask_sqrt_ps(s, bad, v) : s;
-}
 #define SK_VF_HAVE_PARTIAL 1
 #define SK_MR 8
 #define SK_NV 2

@@ -15,7 +15,6 @@ static inline vd vd_fmadd(vd a, vd b, vd c) { return vfmaq_f64(c, a, b); }
 static inline double vd_hsum(vd a) { return vgetq_lane_f64(a, 0) + vgetq_lane_f64(a, 1); }
 static inline void vd_storeu(double *p, vd v) { vst1q_f64(p, v); }
 static inline vd vd_sqrt(vd a) { return vsqrtq_f64(a); }
-static inline vd vd_sqrt_fast(vd a) { return vd_sqrt(a); } /* no cheaper root here */
 
 typedef float32x4_t vf;
 #define SK_VF_N 4
@@ -28,7 +27,6 @@ static inline vf vf_sub(vf a, vf b) { return vsubq_f32(a, b); }
 static inline vf vf_mul(vf a, vf b) { return vmulq_f32(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return vfmaq_f32(c, a, b); }
 static inline vf vf_sqrt(vf a) { return vsqrtq_f32(a); }
-static inline vf vf_sqrt_fast(vf a) { return vf_sqrt(a); }
 #define SK_MR 8
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10advsimd

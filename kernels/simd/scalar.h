@@ -19,7 +19,6 @@ static inline double vd_hsum(vd a) { return a; }
 static inline void vd_storeu(double *p, vd v) { *p = v; }
 static inline void vd_storeu_n(double *p, vd v, size_t n) { (void)p; (void)v; (void)n; }
 static inline vd vd_sqrt(vd a) { return __builtin_sqrt(a); }
-static inline vd vd_sqrt_fast(vd a) { return vd_sqrt(a); } /* no cheaper root here */
 
 /* f32 lanes (matrix kernels accumulate in the input type, like BLAS) */
 typedef float vf;
@@ -35,7 +34,6 @@ static inline vf vf_sub(vf a, vf b) { return a - b; }
 static inline vf vf_mul(vf a, vf b) { return a * b; }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return a * b + c; }
 static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
-static inline vf vf_sqrt_fast(vf a) { return vf_sqrt(a); }
 /* register tile of the matrix kernels: SK_MR rows x SK_NV vectors */
 #define SK_MR 4
 #define SK_NV 4

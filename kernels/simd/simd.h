@@ -8,8 +8,6 @@
  *   vd_zero vd_set1 vd_loadu vd_load_f32 vd_add vd_sub vd_mul vd_fmadd(a,b,c)=a*b+c vd_hsum
  *   vd_loadu_n / vd_load_f32_n: load n < SK_VD_N elements, zero the rest, never read past them.
  *   vd_storeu vd_storeu_n vd_sqrt
- *   vd_sqrt_fast / vf_sqrt_fast: within 1 ulp of the root (not always correctly rounded), exact for
- *   0, +inf, NaN; the exact root where the ISA has nothing cheaper
  * f32 lanes for matrix kernels (they accumulate in the input type): vf, SK_VF_N, vf_zero vf_set1
  *   vf_loadu vf_loadu_n vf_storeu vf_storeu_n vf_add vf_sub vf_mul vf_fmadd vf_sqrt
  * vd_any_lt/gt, vf_any_lt/gt: does any lane of a compare (ordered) below/above b

@@ -17,7 +17,6 @@ static inline vd vd_fmadd(vd a, vd b, vd c) { return _mm_add_pd(_mm_mul_pd(a, b)
 static inline double vd_hsum(vd a) { return _mm_cvtsd_f64(_mm_add_sd(a, _mm_unpackhi_pd(a, a))); }
 static inline void vd_storeu(double *p, vd v) { _mm_storeu_pd(p, v); }
 static inline vd vd_sqrt(vd a) { return _mm_sqrt_pd(a); }
-static inline vd vd_sqrt_fast(vd a) { return vd_sqrt(a); } /* no cheaper root here */
 
 typedef __m128 vf;
 #define SK_VF_N 4
@@ -30,7 +29,6 @@ static inline vf vf_sub(vf a, vf b) { return _mm_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm_mul_ps(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
 static inline vf vf_sqrt(vf a) { return _mm_sqrt_ps(a); }
-static inline vf vf_sqrt_fast(vf a) { return vf_sqrt(a); }
 #define SK_MR 4
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10sse4
