@@ -274,19 +274,72 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
 }
 
 /* ---- silhouette ---------------------------------------------------------------------------- */
+/* Rows are sorted by label and every pair is computed once: a block of rows takes the columns
+ * from its own first row on; its row-side sums are its own, and its column-side sums go to its
+ * group's private array. Groups are fixed runs of blocks (balanced by triangle area, never by
+ * thread count), merged in group order, so any thread count gives the same bits. */
+#define SIL_GROUPS 32 /* parallelism cap; also bounds the private arrays */
+/* the private arrays (one n x k each, at most) take max(SIL_PRIVATE, 2 * n * k doubles) bytes */
+#define SIL_PRIVATE (256u << 20)
 typedef struct {
   const sk_kernels *K;
-  const T *x, *yp;
-  size_t ldx, n, d, k, rows;
-  const size_t *labels;
-  double *sums;
+  const T *xs, *yp;
+  size_t n, d, k, rows, npad;
+  const size_t *lab, *gblk; /* sorted labels; group g = blocks [gblk[g], gblk[g + 1]) */
+  double *rs, *cs;          /* row sums (sorted order); private arrays, group g at csoff[g] */
+  const size_t *csoff;
 } F(sjob_);
 
-static void F(sil_block_)(void *ctx, size_t b) {
+static void F(sil_group_)(void *ctx, size_t g) {
   const F(sjob_) *j = ctx;
-  size_t i0 = b * j->rows, m = j->n - i0 < j->rows ? j->n - i0 : j->rows;
-  j->K->F(cluster_sums_)(j->x + i0 * j->ldx, j->ldx, m, j->yp, j->n, j->d, j->labels, j->k,
-                         j->sums + i0 * j->k);
+  size_t c0 = j->gblk[g] * j->rows;
+  for (size_t b = j->gblk[g]; b < j->gblk[g + 1]; b++) {
+    size_t r0 = b * j->rows, r1 = r0 + j->rows < j->n ? r0 + j->rows : j->n;
+    j->K->F(sil_tri_)(j->xs, j->d, r0, r1, j->yp, j->n, j->d, j->lab, j->k, j->rs + r0 * j->k,
+                      j->cs + j->csoff[g], j->npad - c0, c0);
+  }
+}
+
+static size_t F(gcd_)(size_t a, size_t b) { return b ? F(gcd_)(b, a % b) : a; }
+
+/* sums (n x k, sorted order) of distances to each cluster: rows sorted by label in xs. */
+static sk_status F(sil_sums_)(const sk_kernels *K, const T *xs, size_t n, size_t d,
+                              const size_t *lab, size_t k, double *sums) {
+  size_t nr = K->F(nr_), mr = K->mr, unit = nr / F(gcd_)(nr, mr) * mr;
+  size_t rows = (64 + unit - 1) / unit * unit, nb = (n + rows - 1) / rows;
+  size_t npad = (n + nr - 1) / nr * nr, col, g_n;
+  if (!sk_mul_ok(k, npad, sizeof(double), &col)) return SK_EOVERFLOW;
+  g_n = SIL_PRIVATE / col > 2 ? SIL_PRIVATE / col : 2;
+  g_n = g_n < SIL_GROUPS ? g_n : SIL_GROUPS;
+  g_n = g_n < nb ? g_n : nb;
+  size_t gblk[SIL_GROUPS + 1], csoff[SIL_GROUPS], g = 0;
+  double total = 0, acc = 0; /* block b does about (n - b * rows) * rows pairs */
+  for (size_t b = 0; b < nb; b++) total += (double)(n - b * rows);
+  gblk[0] = 0;
+  for (size_t b = 0; b + 1 < nb && g + 1 < g_n; b++) { /* every group gets a block */
+    acc += (double)(n - b * rows);
+    if (acc >= total * (double)(g + 1) / (double)g_n) gblk[++g] = b + 1;
+  }
+  g_n = g + 1;
+  gblk[g_n] = nb;
+  size_t cn = 0;
+  for (g = 0; g < g_n; g++) csoff[g] = cn, cn += k * (npad - gblk[g] * rows);
+  double *cs = calloc(cn ? cn : 1, sizeof *cs);
+  if (!cs) return SK_ENOMEM;
+  sk_status st = SK_OK;
+  T *yp = F(pack_)(K, xs, d, n, d, &st);
+  if (st == SK_OK) {
+    F(sjob_) job = {K, xs, yp, n, d, k, rows, npad, lab, gblk, sums, cs, csoff};
+    sk_parallel_blocks(g_n, (double)n * (double)n * (double)d, F(sil_group_), &job);
+    for (g = 0; g < g_n; g++) /* fixed merge order */
+      for (size_t c = 0; c < k; c++) {
+        size_t c0 = gblk[g] * rows, w = npad - c0;
+        for (size_t i = c0; i < n; i++) sums[i * k + c] += cs[csoff[g] + c * w + i - c0];
+      }
+  }
+  free(yp);
+  free(cs);
+  return st;
 }
 
 sk_status F(sk_silhouette_)(size_t n, size_t d, const T *x, size_t ldx, const size_t *labels,
@@ -297,8 +350,9 @@ sk_status F(sk_silhouette_)(size_t n, size_t d, const T *x, size_t ldx, const si
   if (samples && (sk_overlap(samples, n * sizeof *samples, x, sk_extent(n, d, ldx, TSZ)) ||
                   sk_overlap(samples, n * sizeof *samples, labels, n * sizeof *labels)))
     return SK_EINVAL;
-  size_t sbytes;
-  if (!sk_mul_ok(n, n_clusters, sizeof(double), &sbytes)) return SK_EOVERFLOW;
+  size_t sbytes, xbytes;
+  if (!sk_mul_ok(n, n_clusters, sizeof(double), &sbytes) || !sk_mul_ok(n, d ? d : 1, TSZ, &xbytes))
+    return SK_EOVERFLOW;
   size_t *count = calloc(n_clusters, sizeof *count);
   if (!count) return SK_ENOMEM;
   size_t present = 0;
@@ -310,32 +364,53 @@ sk_status F(sk_silhouette_)(size_t n, size_t d, const T *x, size_t ldx, const si
     for (size_t c = 0; c < d; c++)
       if (!isfinite((double)x[i * ldx + c])) st = SK_EINVAL;
   if (st == SK_OK && (present < 2 || present > n - 1)) st = SK_EINVAL;
-  double *sums = st == SK_OK ? calloc(sbytes ? sbytes : 1, 1) : NULL;
-  if (st == SK_OK && !sums) st = SK_ENOMEM;
-  const sk_kernels *K = SK_K;
-  T *yp = st == SK_OK ? F(pack_)(K, x, ldx, n, d, &st) : NULL;
+  if (st != SK_OK) {
+    free(count);
+    return st;
+  }
+  /* stable counting sort by label: perm[sorted] = original index */
+  double *sums = calloc(sbytes ? sbytes : 1, 1), *sv = malloc(n * sizeof *sv);
+  size_t *perm = malloc(n * sizeof *perm), *lab = malloc(n * sizeof *lab),
+         *start = malloc((n_clusters + 1) * sizeof *start);
+  T *xs = malloc(xbytes);
+  if (!sums || !sv || !perm || !lab || !start || !xs) st = SK_ENOMEM;
   if (st == SK_OK) {
-    size_t rows = K->mr * 8;
-    F(sjob_) job = {K, x, yp, ldx, n, d, n_clusters, rows, labels, sums};
-    sk_parallel_blocks((n + rows - 1) / rows, 2.0 * (double)n * (double)n * (double)d,
-                       F(sil_block_), &job);
-    double total = 0;
+    start[0] = 0;
+    for (size_t c = 0; c < n_clusters; c++) start[c + 1] = start[c] + count[c];
     for (size_t i = 0; i < n; i++) {
-      size_t c = labels[i];
+      size_t r = start[labels[i]]++;
+      perm[r] = i;
+      lab[r] = labels[i];
+      memcpy(xs + r * d, x + i * ldx, d * TSZ);
+    }
+    st = F(sil_sums_)(SK_K, xs, n, d, lab, n_clusters, sums);
+  }
+  if (st == SK_OK) {
+    for (size_t r = 0; r < n; r++) {
+      size_t c = lab[r];
+      const double *row = sums + r * n_clusters;
       double s = 0;
       if (count[c] > 1) {
-        double a = sums[i * n_clusters + c] / (double)(count[c] - 1), b = INFINITY;
+        double a = row[c] / (double)(count[c] - 1), b = INFINITY;
         for (size_t o = 0; o < n_clusters; o++)
-          if (o != c && count[o]) b = fmin(b, sums[i * n_clusters + o] / (double)count[o]);
+          if (o != c && count[o]) b = fmin(b, row[o] / (double)count[o]);
         double den = fmax(a, b);
         s = den > 0 ? (b - a) / den : 0.0; /* scikit-learn: nan_to_num(0 / 0) = 0 */
       }
-      if (samples) samples[i] = (SAMPLE_T)s;
-      total += s;
+      sv[perm[r]] = s;
+    }
+    double total = 0; /* in the caller's order */
+    for (size_t i = 0; i < n; i++) {
+      if (samples) samples[i] = (SAMPLE_T)sv[i];
+      total += sv[i];
     }
     *score = total / (double)n;
   }
-  free(yp);
+  free(xs);
+  free(start);
+  free(lab);
+  free(perm);
+  free(sv);
   free(sums);
   free(count);
   return st;

@@ -158,21 +158,121 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
   });
 }
 
-/* Silhouette support: sums[i * k + label[j]] += euclidean(x_i, y_j), accumulated in f64 in
- * increasing j for every i, whatever the blocking. */
-void SK_FN(SK_CAT(cluster_sums_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
-                                     size_t d, const size_t *label, size_t k, double *sums) {
-  V none = V_(zero)();
-  FOR_EACH_TILE(1, x, ldx, nx, yp, ny, d, {
-    for (size_t i = 0; i < mr; i++) {
-      T vals[NR];
-      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
-        V_(storeu)(vals + j * VN, FN(finish)(SK_KIND_EUC, acc[i][j], none));
-      double *srow = sums + (i0 + i) * k;
-      const size_t *lab = label + p * NR;
-      for (size_t j = 0; j < nr; j++) srow[lab[j]] += (double)vals[j];
+/* Silhouette tile: FN(tile)'s difference-form sums, and meanwhile the roots of the previous
+ * tile's squared distances in sq (SK_MR * NR, in place), one vector per slice of the d loop: the
+ * divider computes exact roots while the FMA ports run, instead of after them. */
+static inline void FN(sil_tile)(const T *x, size_t ldx, size_t mr, const T *yp, size_t d,
+                                V acc[SK_MR][SK_NV], T *sq) {
+  enum { NS = SK_MR * SK_NV };
+  const T *xr[SK_MR];
+  _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+    xr[i] = x + ((size_t)i < mr ? (size_t)i : 0) * ldx;
+    _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) acc[i][j] = V_(zero)();
+  }
+  size_t k = 0;
+  _Pragma("GCC unroll 1") for (int s = 0; s < NS; s++) {
+    V_(storeu)(sq + (size_t)s * VN, V_(sqrt)(V_(loadu)(sq + (size_t)s * VN)));
+    for (size_t ke = d * (size_t)(s + 1) / NS; k < ke; k++) {
+      V yv[SK_NV];
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
+      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+        V xb = V_(set1)(xr[i][k]);
+        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+          V t = V_(sub)(xb, yv[j]);
+          acc[i][j] = V_(fmadd)(t, t, acc[i][j]);
+        }
+      }
     }
-  });
+  }
+}
+
+/* Where one tile's distances go (see sil_tri). Row-side sums of single-label panels stay in f64
+ * vectors while a row tile sweeps its panels: one horizontal sum per row per label run. */
+typedef struct {
+  double *rs, *cs;
+  const size_t *lab;
+  size_t k, ldc, c0, r0, r1;
+  vd racc[SK_MR];
+  size_t rl, ri, rm; /* label, first row, rows of racc; rl == SIZE_MAX: empty */
+} FN(sil_ctx);
+
+static inline void FN(sil_flush)(FN(sil_ctx) *c) {
+  if (c->rl != SIZE_MAX)
+    for (size_t i = 0; i < c->rm; i++) c->rs[(c->ri + i) * c->k + c->rl] += vd_hsum(c->racc[i]);
+  c->rl = SIZE_MAX;
+}
+
+/* Adds the tile of roots vals (rows i0.. of the block, mr valid; panel columns ca.., nr valid). */
+static inline void FN(sil_sums)(FN(sil_ctx) *c, const T *vals, size_t i0, size_t mr, size_t ca,
+                                size_t nr) {
+  enum { NQ = NR / SK_VD_N }; /* f64 vectors per tile row */
+  const size_t *lc = c->lab + ca, *lr = c->lab + c->r0 + i0;
+  size_t k = c->k;
+  if (nr == NR && lc[0] == lc[NR - 1]) {
+    if (c->rl != lc[0] || c->ri != i0) {
+      FN(sil_flush)(c);
+      c->rl = lc[0], c->ri = i0, c->rm = mr;
+      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) c->racc[i] = vd_zero();
+    }
+    _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
+      _Pragma("GCC unroll 8") for (int q = 0; q < NQ; q++)
+        c->racc[i] = vd_add(c->racc[i], SK_LD(vals + i * NR + q * SK_VD_N));
+  } else {
+    for (size_t i = 0; i < mr; i++)
+      for (size_t j = 0; j < nr; j++) c->rs[(i0 + i) * k + lc[j]] += (double)vals[i * NR + j];
+  }
+  if (ca < c->r1) return; /* inside the block's own square: row side only */
+  double *col = c->cs + (ca - c->c0);
+  if (mr == SK_MR && lr[0] == lr[SK_MR - 1]) {
+    double *o = col + lr[0] * c->ldc;
+    _Pragma("GCC unroll 8") for (int q = 0; q < NQ; q++) {
+      vd u = SK_LD(vals + q * SK_VD_N);
+      _Pragma("GCC unroll 16") for (int i = 1; i < SK_MR; i++) u = vd_add(u, SK_LD(vals + i * NR + q * SK_VD_N));
+      vd_storeu(o + q * SK_VD_N, vd_add(vd_loadu(o + q * SK_VD_N), u));
+    }
+  } else {
+    for (size_t i = 0; i < mr; i++)
+      for (size_t j = 0; j < nr; j++) col[lr[i] * c->ldc + j] += (double)vals[i * NR + j];
+  }
+}
+
+/* Silhouette, each pair once: rows [r0, r1) of the label-sorted matrix x (r0 a multiple of NR)
+ * against the packed columns j >= r0 (yp holds all n rows; lab is sorted, so a tile's rows or
+ * columns almost always share one label and sum as whole vectors; mixed tiles go lane by lane).
+ *   row side:    rs[(i - r0) * k + lab[j]] += d(i, j) for every j >= r0 (the block's own columns
+ *                too, so a pair inside the block is seen from both of its rows);
+ *   column side: cs[lab[i] * ldc + j - c0] += d(i, j) for j >= r1 only (cs has room up to the
+ *                last panel's padding, which absorbs the padded lanes).
+ * A tile's roots are taken during the next tile (sil_tile) and summed right after it. Sums are
+ * in f64 lanes, tile by tile in a fixed order: the result never depends on threads. */
+void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, const T *yp,
+                                size_t n, size_t d, const size_t *lab, size_t k, double *rs,
+                                double *cs, size_t ldc, size_t c0) {
+  FN(sil_ctx) c = {.rs = rs, .cs = cs, .lab = lab, .k = k, .ldc = ldc, .c0 = c0, .r0 = r0,
+                   .r1 = r1, .rl = SIZE_MAX};
+  T sq[SK_MR * NR] = {0}; /* the pending tile: squared distances, then roots */
+  size_t pi = 0, pm = 0, pc = 0, pn = 0; /* its first row, rows, first column, columns */
+  const T *xb = x + r0 * ldx, *yb = yp + r0 * d;
+  size_t nx = r1 - r0, ny = n - r0, np = (ny + NR - 1) / NR, chunk = FN(chunk)(d);
+  for (size_t p0 = 0; p0 < np; p0 += chunk) {
+    size_t p1 = p0 + chunk < np ? p0 + chunk : np;
+    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
+      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
+      for (size_t p = p0; p < p1; p++) {
+        V acc[SK_MR][SK_NV];
+        FN(sil_tile)(xb + i0 * ldx, ldx, mr, yb + p * NR * d, d, acc, sq);
+        if (pn) FN(sil_sums)(&c, sq, pi, pm, pc, pn);
+        _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
+          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) V_(storeu)(sq + i * NR + j * VN, acc[i][j]);
+        pi = i0, pm = mr, pc = r0 + p * NR, pn = ny - p * NR < NR ? ny - p * NR : NR;
+      }
+    }
+  }
+  if (pn) {
+    for (size_t s = 0; s < SK_MR * NR; s += VN) V_(storeu)(sq + s, V_(sqrt)(V_(loadu)(sq + s)));
+    FN(sil_sums)(&c, sq, pi, pm, pc, pn);
+  }
+  FN(sil_flush)(&c);
 }
 
 /* Top-k support: the first j >= i whose x[j] is strictly better than thr (greater if largest,

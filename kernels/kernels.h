@@ -34,9 +34,11 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
   void (*argbest_##S)(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,       \
                       size_t d, const double *xn, const double *yn, size_t j0, size_t *idx,       \
                       T *best);                                                                   \
-  /* sums[i * k + label[j]] += euclidean(x_i, y_j) */                                            \
-  void (*cluster_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny, size_t d,  \
-                           const size_t *label, size_t k, double *sums);                         \
+  /* silhouette: one block of rows [r0, r1) of the label-sorted matrix, each pair once (see  \
+     dist_tile.h): row-side sums into rs, column-side sums (j >= r1) into cs */                \
+  void (*sil_tri_##S)(const T *x, size_t ldx, size_t r0, size_t r1, const T *yp, size_t n,     \
+                      size_t d, const size_t *lab, size_t k, double *rs, double *cs, size_t ldc, \
+                      size_t c0);                                                                \
   /* first j >= i with x[j] strictly better than thr (NaN never), else n */                     \
   size_t (*topk_next_##S)(const T *x, size_t i, size_t n, T thr, int largest);                   \
   size_t nr_##S; /* rows per packed panel */

@@ -27,8 +27,9 @@ void SK_FN(sel_split)(const double *a, size_t n, double p, double *lt, double *g
   void SK_FN(argbest_##S)(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,    \
                           size_t d, const double *xn, const double *yn, size_t j0, size_t *idx,   \
                           T *best);                                                               \
-  void SK_FN(cluster_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,         \
-                               size_t d, const size_t *label, size_t k, double *sums);         \
+  void SK_FN(sil_tri_##S)(const T *x, size_t ldx, size_t r0, size_t r1, const T *yp, size_t n,   \
+                          size_t d, const size_t *lab, size_t k, double *rs, double *cs,          \
+                          size_t ldc, size_t c0);                                                 \
   size_t SK_FN(topk_next_##S)(const T *x, size_t i, size_t n, T thr, int largest);
 #define SK_SERIES_PROTOS(T, S)                                                                   \
   void SK_FN(ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);              \

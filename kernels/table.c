@@ -13,7 +13,7 @@
                  .sel_fast_##S = SK_FN(sel_fast_##S)
 #define MATRIX(S, LANES) .pack_##S = SK_FN(pack_##S), .dist_##S = SK_FN(dist_##S), \
                          .argbest_##S = SK_FN(argbest_##S),                         \
-                         .cluster_sums_##S = SK_FN(cluster_sums_##S),               \
+                         .sil_tri_##S = SK_FN(sil_tri_##S),                         \
                          .topk_next_##S = SK_FN(topk_next_##S), .nr_##S = SK_NV * (LANES)
 
 #define SERIES(S) .ar1_##S = SK_FN(ar1_##S), .col_ar1_##S = SK_FN(col_ar1_##S),           \

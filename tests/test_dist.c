@@ -412,6 +412,163 @@ Test(dist, silhouette_random) {
   free(x); free(xf);
 }
 
+/* The same reference for any element type and row stride (long double from the stored values). */
+#define DEFINE_SIL_REF(T, S)                                                                      \
+  static long double sil_ref_##S(size_t n, size_t d, const T *x, size_t ld, const size_t *lab,    \
+                                 size_t k, long double *samp) {                                   \
+    long double total = 0, *sum = malloc(k * sizeof *sum);                                        \
+    size_t *cnt = calloc(k, sizeof *cnt);                                                         \
+    for (size_t j = 0; j < n; j++) cnt[lab[j]]++;                                                 \
+    for (size_t i = 0; i < n; i++) {                                                              \
+      for (size_t c = 0; c < k; c++) sum[c] = 0;                                                  \
+      for (size_t j = 0; j < n; j++) {                                                            \
+        long double q = 0;                                                                        \
+        for (size_t c = 0; c < d; c++) {                                                          \
+          long double t = (long double)x[i * ld + c] - x[j * ld + c];                             \
+          q += t * t;                                                                             \
+        }                                                                                         \
+        sum[lab[j]] += sqrtl(q);                                                                  \
+      }                                                                                           \
+      long double s = 0;                                                                          \
+      if (cnt[lab[i]] > 1) {                                                                      \
+        long double a = sum[lab[i]] / (cnt[lab[i]] - 1), b = INFINITY;                            \
+        for (size_t c = 0; c < k; c++)                                                            \
+          if (c != lab[i] && cnt[c]) b = fminl(b, sum[c] / cnt[c]);                               \
+        s = fmaxl(a, b) > 0 ? (b - a) / fmaxl(a, b) : 0;                                          \
+      }                                                                                           \
+      samp[i] = s;                                                                                \
+      total += s;                                                                                 \
+    }                                                                                             \
+    free(sum); free(cnt);                                                                         \
+    return total / n;                                                                             \
+  }
+DEFINE_SIL_REF(double, f64)
+DEFINE_SIL_REF(float, f32)
+
+/* Labels for a sweep case: random in [0, k) with cluster k-1 unused and, for n > 4, one
+ * singleton (cluster k-2); 0 and 1 always present. */
+static void sil_labels(size_t n, size_t k, uint64_t seed, size_t *lab) {
+  for (size_t i = 0; i < n; i++) lab[i] = k > 3 ? sk_rng(&seed) % (k - 2) : sk_rng(&seed) % 2;
+  lab[0] = 0;
+  lab[n - 1] = 1;
+  if (n > 4 && k > 3) lab[n / 2] = k - 2;
+}
+
+/* Sizes around every panel width (4..32 columns) and the 64-row blocks, strided rows (ld > d),
+ * shuffled labels, singleton and unused clusters, f64 and f32, every ISA. Per-sample tolerance:
+ * each distance is good to (2d + 8) ulp of its type (difference form, then the root), each sum adds
+ * n ulp of f64, and s = (b - a) / max(a, b) doubles a relative error. */
+Test(dist, silhouette_sweep) {
+  static const size_t NS[] = {3, 4, 5, 7, 16, 17, 31, 33, 63, 64, 65, 97, 129, 200, 257};
+  static const size_t DS[] = {1, 5, 13};
+  for (size_t ni = 0; ni < sizeof NS / sizeof *NS; ni++)
+    for (size_t di = 0; di < 3; di++) {
+      size_t n = NS[ni], d = DS[di], ld = d + 3, k = n < 6 ? 2 : 3 + ni % 5;
+      double *x = fill_f64(n, d, ld, 100 + ni * 7 + di, 1.0), score, *samp = malloc(n * sizeof *samp);
+      float *xf = fill_f32(n, d, ld, 100 + ni * 7 + di, 1.0), *sampf = malloc(n * sizeof *sampf);
+      size_t *lab = malloc(n * sizeof *lab);
+      long double *ref = malloc(n * sizeof *ref), *reff = malloc(n * sizeof *reff);
+      sil_labels(n, k, ni * 31 + di, lab);
+      for (size_t i = 0; i < n; i++) /* some structure, so scores are not all near 0 */
+        for (size_t c = 0; c < d; c++) x[i * ld + c] += 0.7 * (double)lab[i], xf[i * ld + c] = (float)x[i * ld + c];
+      long double want = sil_ref_f64(n, d, x, ld, lab, k, ref), wantf = sil_ref_f32(n, d, xf, ld, lab, k, reff);
+      long double tol = 4 * ((2 * d + 8) * 0x1p-53L + n * 0x1p-52L), tolf = 4 * ((2 * d + 8) * 0x1p-24L + n * 0x1p-52L);
+      FOR_EACH_ISA(isa) {
+        cr_assert_eq(sk_silhouette_f64(n, d, x, ld, lab, k, &score, samp), SK_OK, "n=%zu d=%zu", n, d);
+        cr_assert(fabsl(score - want) <= tol, "isa=%s n=%zu d=%zu k=%zu: %.17g vs %.17Lg", sk_isa_name(isa), n, d, k, score, want);
+        for (size_t i = 0; i < n; i++)
+          cr_assert(fabsl(samp[i] - ref[i]) <= tol, "isa=%s n=%zu d=%zu sample %zu: %.17g vs %.17Lg",
+                    sk_isa_name(isa), n, d, i, samp[i], ref[i]);
+        cr_assert_eq(sk_silhouette_f32(n, d, xf, ld, lab, k, &score, sampf), SK_OK);
+        cr_assert(fabsl(score - wantf) <= tolf, "f32 isa=%s n=%zu d=%zu: %.9g vs %.9Lg", sk_isa_name(isa), n, d, score, wantf);
+        for (size_t i = 0; i < n; i++)
+          cr_assert(fabsl(sampf[i] - reff[i]) <= tolf + 0x1p-24L, "f32 isa=%s n=%zu d=%zu sample %zu: %.9g vs %.9Lg",
+                    sk_isa_name(isa), n, d, i, (double)sampf[i], reff[i]);
+      }
+      free(x); free(xf); free(samp); free(sampf); free(lab); free(ref); free(reff);
+    }
+}
+
+/* Data scaled by powers of two (exact): squared distances near both ends of the range; the
+ * score is scale-free. */
+Test(dist, silhouette_scaled) {
+  size_t n = 129, d = 7, k = 4;
+  double *x = fill_f64(n, d, d, 5, 1.0), *xs = malloc(n * d * sizeof *xs), score;
+  float *xf = malloc(n * d * sizeof *xf);
+  size_t lab[129];
+  long double ref[129], reff[129];
+  sil_labels(n, k, 9, lab);
+  for (size_t i = 0; i < n * d; i++) x[i] += lab[i / d];
+  long double want = sil_ref_f64(n, d, x, d, lab, k, ref);
+  static const int E64[] = {-500, -480, -300, 300, 500}, E32[] = {-55, -40, 40, 55};
+  FOR_EACH_ISA(isa) {
+    for (int e = 0; e < 5; e++) {
+      for (size_t i = 0; i < n * d; i++) xs[i] = ldexp(x[i], E64[e]);
+      cr_assert_eq(sk_silhouette_f64(n, d, xs, d, lab, k, &score, NULL), SK_OK);
+      cr_assert(fabsl(score - want) < 1e-12L, "isa=%s 2^%d: %.17g vs %.17Lg", sk_isa_name(isa), E64[e], score, want);
+    }
+    for (int e = 0; e < 4; e++) {
+      for (size_t i = 0; i < n * d; i++) xf[i] = ldexpf((float)x[i], E32[e]);
+      long double wf = sil_ref_f32(n, d, xf, d, lab, k, reff);
+      cr_assert_eq(sk_silhouette_f32(n, d, xf, d, lab, k, &score, NULL), SK_OK);
+      cr_assert(fabsl(score - wf) < 1e-5L, "f32 isa=%s 2^%d: %.9g vs %.9Lg", sk_isa_name(isa), E32[e], score, wf);
+    }
+  }
+  free(x); free(xs); free(xf);
+}
+
+/* Silhouette splits the triangle into fixed groups: 1, 2 and 3 threads give the same bits, for
+ * every ISA and both types (n large enough to pass the threading threshold). */
+Test(dist, silhouette_threads_bitwise) {
+  size_t n = sk_test_small() ? 530 : 1100, d = 16, k = 5, ld = 19;
+  double *x = fill_f64(n, d, ld, 21, 1.0), score[3], *samp[3];
+  float *xf = fill_f32(n, d, ld, 21, 1.0), *sampf[3];
+  size_t *lab = malloc(n * sizeof *lab);
+  sil_labels(n, k, 4, lab);
+  for (int t = 0; t < 3; t++) samp[t] = malloc(n * sizeof(double)), sampf[t] = malloc(n * sizeof(float));
+  FOR_EACH_ISA(isa) {
+    for (int t = 0; t < 3; t++) {
+      sk_set_num_threads((size_t)t + 1);
+      cr_assert_eq(sk_silhouette_f64(n, d, x, ld, lab, k, &score[t], samp[t]), SK_OK);
+    }
+    for (int t = 1; t < 3; t++)
+      cr_assert(score[0] == score[t] && !memcmp(samp[0], samp[t], n * sizeof(double)),
+                "isa=%s f64 differs with %d threads", sk_isa_name(isa), t + 1);
+    for (int t = 0; t < 3; t++) {
+      sk_set_num_threads((size_t)t + 1);
+      cr_assert_eq(sk_silhouette_f32(n, d, xf, ld, lab, k, &score[t], sampf[t]), SK_OK);
+    }
+    for (int t = 1; t < 3; t++)
+      cr_assert(score[0] == score[t] && !memcmp(sampf[0], sampf[t], n * sizeof(float)),
+                "isa=%s f32 differs with %d threads", sk_isa_name(isa), t + 1);
+  }
+  sk_set_num_threads(1);
+  for (int t = 0; t < 3; t++) free(samp[t]), free(sampf[t]);
+  free(x); free(xf); free(lab);
+}
+
+Test(dist, silhouette_bad_input) {
+  double x[8] = {0, 1, 2, 3, 4, 5, 6, 7}, score, samp[4];
+  float xf[8] = {0};
+  size_t lab[4] = {0, 1, 0, 1}, two[2] = {0, 1};
+  FOR_EACH_ISA(isa) {
+    cr_assert_eq(sk_silhouette_f64(2, 1, x, 1, two, 2, &score, NULL), SK_EINVAL); /* n = 2: no valid labelling */
+    cr_assert_eq(sk_silhouette_f64(0, 1, x, 1, lab, 2, &score, NULL), SK_EINVAL);
+    cr_assert_eq(sk_silhouette_f64(4, 2, NULL, 2, lab, 2, &score, NULL), SK_EINVAL);
+    cr_assert_eq(sk_silhouette_f64(4, 2, x, 2, lab, 2, NULL, NULL), SK_EINVAL);
+    cr_assert_eq(sk_silhouette_f64(4, 2, x, 1, lab, 2, &score, NULL), SK_EINVAL);  /* ldx < d */
+    cr_assert_eq(sk_silhouette_f64(4, 2, x, 2, lab, 0, &score, NULL), SK_EINVAL);
+    cr_assert_eq(sk_silhouette_f64(4, 2, x, 2, lab, 1, &score, NULL), SK_EINVAL);  /* label >= k */
+    cr_assert_neq(sk_silhouette_f64(4, 2, x, 2, lab, SIZE_MAX, &score, NULL), SK_OK);
+    cr_assert_neq(sk_silhouette_f64(SIZE_MAX / 4, 2, x, 2, lab, 2, &score, NULL), SK_OK);
+    cr_assert_eq(sk_silhouette_f64(4, 2, x, 2, lab, 2, &score, (double *)x), SK_EINVAL); /* overlap */
+    cr_assert_eq(sk_silhouette_f32(4, 2, xf, 2, lab, 2, &score, NULL), SK_OK); /* all points equal */
+    cr_assert(score == 0.0, "isa=%s coincident points: %g", sk_isa_name(isa), score);
+    cr_assert_eq(sk_silhouette_f64(4, 0, x, 1, lab, 2, &score, samp), SK_OK); /* d = 0: all 0 */
+    cr_assert(score == 0.0);
+  }
+}
+
 Test(dist, rbf) {
   size_t nx = 13, ny = 21, d = 5;
   double *x = fill_f64(nx, d, d, 1, 1.0), *y = fill_f64(ny, d, d, 2, 1.0), *o = malloc(nx * ny * sizeof *o);
