@@ -423,14 +423,30 @@ def _order_stat(kind, a, axis, nan, q=None, method="linear"):
     return res[()] if res.ndim == 0 else res
 
 
+def _median_1d(a, nan):
+    """The common case without the general path's bookkeeping (~5 us of a 1e4 median): a
+    contiguous, non-empty 1-D float64/float32 array. None when a is anything else."""
+    if type(a) is not np.ndarray or a.ndim != 1 or not a.size or not a.flags.c_contiguous:
+        return None
+    dt = a.dtype
+    if dt != np.float64 and dt != np.float32:
+        return None
+    out = ctypes.c_double()
+    fn = _lib.sk_median_f64 if dt == np.float64 else _lib.sk_median_f32
+    _check(fn(_ptr(a), a.size, 1, nan, ctypes.addressof(out)))
+    return dt.type(out.value)
+
+
 def median(a, axis=None):
     """numpy.median (NaN if any value is NaN), 1-D or 2-D, by selection without sorting a copy."""
-    return _order_stat("median", a, axis, 0)
+    r = _median_1d(a, 0) if axis is None else None
+    return _order_stat("median", a, axis, 0) if r is None else r
 
 
 def nanmedian(a, axis=None):
     """numpy.nanmedian: NaN values ignored."""
-    return _order_stat("median", a, axis, 1)
+    r = _median_1d(a, 1) if axis is None else None
+    return _order_stat("median", a, axis, 1) if r is None else r
 
 
 def quantile(a, q, axis=None, method="linear"):
