@@ -226,20 +226,40 @@ COPY_COLS(double, f64)
 static int col_grouped(const colmat *c) {
   return c->rows * c->esz * GROUP <= GROUP_BYTES;
 }
-static sk_status col_groups(const colmat *c, col_fn fn, const void *ctx) {
-  size_t g = c->cols < GROUP ? c->cols : GROUP;
-  char *buf = malloc((c->rows ? c->rows : 1) * g * c->esz);
-  if (!buf) return SK_ENOMEM;
-  sk_status st = SK_OK;
-  for (size_t j0 = 0; j0 < c->cols && st == SK_OK; j0 += g) {
-    size_t w = c->cols - j0 < g ? c->cols - j0 : g;
-    if (!c->rows) {} /* x may be NULL: nothing to copy, every run is empty */
-    else if (c->f32) copy_cols_f32((const float *)c->x + j0, c->rows, w, c->ldx, (float *)buf);
-    else copy_cols_f64((const double *)c->x + j0, c->rows, w, c->ldx, (double *)buf);
-    for (size_t l = 0; l < w && st == SK_OK; l++) st = fn(buf + l * c->rows * c->esz, c, j0 + l, ctx);
-  }
+/* Groups are independent (each column's result depends only on its own values), so they run
+ * in parallel under sk_set_num_threads with bitwise-identical results; each has its own copy. */
+typedef struct {
+  const colmat *c;
+  col_fn fn;
+  const void *ctx;
+  size_t g;
+  sk_status *st; /* per group */
+} group_job;
+
+static void group_block(void *v, size_t gi) {
+  const group_job *j = v;
+  const colmat *c = j->c;
+  size_t j0 = gi * j->g, w = c->cols - j0 < j->g ? c->cols - j0 : j->g;
+  char *buf = malloc((c->rows ? c->rows : 1) * w * c->esz);
+  sk_status st = buf ? SK_OK : SK_ENOMEM;
+  if (!buf || !c->rows) {} /* x may be NULL when empty: nothing to copy, every run is empty */
+  else if (c->f32) copy_cols_f32((const float *)c->x + j0, c->rows, w, c->ldx, (float *)buf);
+  else copy_cols_f64((const double *)c->x + j0, c->rows, w, c->ldx, (double *)buf);
+  for (size_t l = 0; l < w && st == SK_OK; l++) st = j->fn(buf + l * c->rows * c->esz, c, j0 + l, j->ctx);
   free(buf);
-  return st;
+  j->st[gi] = st;
+}
+
+static sk_status col_groups(const colmat *c, col_fn fn, const void *ctx) {
+  size_t g = c->cols < GROUP ? c->cols : GROUP, ng = (c->cols + g - 1) / g;
+  sk_status *st = malloc(ng * sizeof *st), r = SK_OK;
+  if (!st) return SK_ENOMEM;
+  group_job j = {c, fn, ctx, g, st};
+  /* work: ~30 element-passes per value (copy, sample, passes, buffer selection) */
+  sk_parallel_blocks(ng, 30.0 * (double)c->rows * (double)c->cols, group_block, &j);
+  for (size_t i = 0; i < ng && r == SK_OK; i++) r = st[i];
+  free(st);
+  return r;
 }
 
 /* One bracket per column (median, MAD): the lanes-are-columns kernel over row blocks. Otherwise

@@ -283,6 +283,31 @@ Test(select, columns_streamed) {
   free(x), free(xf);
 }
 
+/* Column groups run in parallel: 1, 2 and 3 threads give the same bits (and the 1-D answers). */
+Test(select, columns_threads_identical) {
+  size_t rows = 3001, cols = 41, ldx = 43, nq = 3;
+  double *x = malloc(rows * ldx * sizeof *x), q[3] = {0.1, 0.5, 0.99};
+  double r1[3][41 * 5];
+  uint64_t s = 31;
+  fill(x, rows * ldx, 6, &s); /* some NaN */
+  FOR_EACH_ISA(isa) {
+    for (size_t t = 1; t <= 3; t++) {
+      sk_set_num_threads(t);
+      double got[41 * 5];
+      cr_assert_eq(sk_col_median_mad_f64(rows, cols, x, ldx, SK_NAN_OMIT, got, got + cols), SK_OK);
+      cr_assert_eq(sk_col_quantile_f64(rows, cols, x, ldx, q, nq, SK_QUANTILE_LINEAR, SK_NAN_OMIT, got + 2 * cols), SK_OK);
+      if (t == 1) memcpy(r1[0], got, sizeof got);
+      else cr_assert(!memcmp(r1[0], got, sizeof got), "threads=%zu differ isa=%s", t, sk_isa_name(isa));
+    }
+    sk_set_num_threads(1);
+    double w, w2;
+    cr_assert_eq(sk_median_mad_f64(x + 40, rows, ldx, SK_NAN_OMIT, &w, &w2), SK_OK);
+    same(r1[0][40], w, "threaded col median", isa, rows, 6);
+    same(r1[0][cols + 40], w2, "threaded col mad", isa, rows, 6);
+  }
+  free(x);
+}
+
 Test(select, bad_arguments) {
   double x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, out[4], m, d;
   double q[2] = {0.5, 1.5}, qn[1] = {NAN}, qok[1] = {0.5};
