@@ -224,7 +224,7 @@ COPY_COLS(float, f32)
 COPY_COLS(double, f64)
 
 static int col_grouped(const colmat *c) {
-  return c->rows * c->esz * GROUP <= GROUP_BYTES;
+  return c->rows <= GROUP_BYTES / (c->esz * GROUP);
 }
 /* Groups are independent (each column's result depends only on its own values), so they run
  * in parallel under sk_set_num_threads with bitwise-identical results; each has its own copy. */
