@@ -59,6 +59,36 @@ static inline void FN(tile)(int diff, const T *x, size_t ldx, size_t mr, const T
   }
 }
 
+/* FN(tile)'s difference-form sums, and meanwhile the roots of the previous tile's squared
+ * distances sq (SK_MR * NR, row i at sq + i * NR) into dst (row i at dst + i * ldd; dst == sq,
+ * ldd == NR: in place), one vector per slice of the d loop: the divider computes exact roots
+ * while the FMA ports run, instead of after them. */
+static inline void FN(root_tile)(const T *x, size_t ldx, size_t mr, const T *yp, size_t d,
+                                 V acc[SK_MR][SK_NV], const T *sq, T *dst, size_t ldd) {
+  enum { NS = SK_MR * SK_NV };
+  const T *xr[SK_MR];
+  _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+    xr[i] = x + ((size_t)i < mr ? (size_t)i : 0) * ldx;
+    _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) acc[i][j] = V_(zero)();
+  }
+  size_t k = 0;
+  _Pragma("GCC unroll 1") for (int s = 0; s < NS; s++) {
+    V r = V_(sqrt)(V_(loadu)(sq + (size_t)s * VN));
+    V_(storeu)(dst + (size_t)(s / SK_NV) * ldd + (size_t)(s % SK_NV) * VN, r);
+    for (size_t ke = d * (size_t)(s + 1) / NS; k < ke; k++) {
+      V yv[SK_NV];
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
+      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+        V xb = V_(set1)(xr[i][k]);
+        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+          V t = V_(sub)(xb, yv[j]);
+          acc[i][j] = V_(fmadd)(t, t, acc[i][j]);
+        }
+      }
+    }
+  }
+}
+
 /* Epilogue for one accumulator vector. */
 static inline V FN(finish)(int kind, V v, V neg_gamma) {
   if (kind == SK_KIND_EUC) return V_(sqrt)(v);
@@ -93,9 +123,56 @@ static inline size_t FN(chunk)(size_t d) {
     }                                                                                      \
   } while (0)
 
+/* Copies the roots of a partial tile (rows [0, mr), columns [0, nr)) from sq to out. */
+static inline void FN(put_tile)(const T *sq, size_t mr, size_t nr, T *o, size_t ldo) {
+  for (size_t i = 0; i < mr; i++)
+    _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+      size_t j0 = (size_t)j * VN;
+      if (j0 >= nr) break;
+      V v = V_(loadu)(sq + i * NR + j0);
+      if (nr - j0 >= VN) V_(storeu)(o + i * ldo + j0, v);
+      else V_(storeu_n)(o + i * ldo + j0, v, nr - j0);
+    }
+}
+
+/* Euclidean dist_: the tiles of FOR_EACH_TILE in the same order, each tile's squared distances
+ * kept in sq and their exact roots taken during the next tile (root_tile), straight into out for
+ * a whole tile, through sq for an edge tile. */
+static void FN(dist_euc)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny, size_t d,
+                         T *out, size_t ldo) {
+  T sq[SK_MR * NR] = {0}; /* the pending tile's squared distances */
+  T *dst = sq, *po = NULL; /* where its roots go; an edge tile's place in out */
+  size_t ldd = NR, pm = 0, pn = 0; /* dst's row stride; an edge tile's rows and columns */
+  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
+  for (size_t p0 = 0; p0 < np; p0 += pc) {
+    size_t p1 = p0 + pc < np ? p0 + pc : np;
+    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
+      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
+      for (size_t p = p0; p < p1; p++) {
+        V acc[SK_MR][SK_NV];
+        FN(root_tile)(x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc, sq, dst, ldd);
+        if (pn) FN(put_tile)(sq, pm, pn, po, ldo);
+        _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
+          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) V_(storeu)(sq + i * NR + j * VN, acc[i][j]);
+        size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
+        T *o = out + i0 * ldo + p * NR;
+        if (mr == SK_MR && nr == NR) dst = o, ldd = ldo, pn = 0;
+        else dst = sq, ldd = NR, po = o, pm = mr, pn = nr;
+      }
+    }
+  }
+  for (int s = 0; s < SK_MR * SK_NV; s++)
+    V_(storeu)(dst + (size_t)(s / SK_NV) * ldd + (size_t)(s % SK_NV) * VN, V_(sqrt)(V_(loadu)(sq + (size_t)s * VN)));
+  if (pn) FN(put_tile)(sq, pm, pn, po, ldo);
+}
+
 /* out[i * ldo + j] = metric(x_i, y_j) for i < nx, j < ny (y packed by pack_S). */
 void SK_FN(SK_CAT(dist_, S))(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
                              size_t d, double gamma, T *out, size_t ldo) {
+  if (kind == SK_KIND_EUC) {
+    FN(dist_euc)(x, ldx, nx, yp, ny, d, out, ldo);
+    return;
+  }
   int diff = kind != SK_KIND_DOT;
   V ng = V_(set1)((T)-gamma);
   FOR_EACH_TILE(diff, x, ldx, nx, yp, ny, d, {
@@ -158,34 +235,6 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
   });
 }
 
-/* Silhouette tile: FN(tile)'s difference-form sums, and meanwhile the roots of the previous
- * tile's squared distances in sq (SK_MR * NR, in place), one vector per slice of the d loop: the
- * divider computes exact roots while the FMA ports run, instead of after them. */
-static inline void FN(sil_tile)(const T *x, size_t ldx, size_t mr, const T *yp, size_t d,
-                                V acc[SK_MR][SK_NV], T *sq) {
-  enum { NS = SK_MR * SK_NV };
-  const T *xr[SK_MR];
-  _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
-    xr[i] = x + ((size_t)i < mr ? (size_t)i : 0) * ldx;
-    _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) acc[i][j] = V_(zero)();
-  }
-  size_t k = 0;
-  _Pragma("GCC unroll 1") for (int s = 0; s < NS; s++) {
-    V_(storeu)(sq + (size_t)s * VN, V_(sqrt)(V_(loadu)(sq + (size_t)s * VN)));
-    for (size_t ke = d * (size_t)(s + 1) / NS; k < ke; k++) {
-      V yv[SK_NV];
-      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
-      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
-        V xb = V_(set1)(xr[i][k]);
-        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
-          V t = V_(sub)(xb, yv[j]);
-          acc[i][j] = V_(fmadd)(t, t, acc[i][j]);
-        }
-      }
-    }
-  }
-}
-
 /* Where one tile's distances go (see sil_tri). Row-side sums of single-label panels stay in f64
  * vectors while a row tile sweeps its panels: one horizontal sum per row per label run. */
 typedef struct {
@@ -243,7 +292,7 @@ static inline void FN(sil_sums)(FN(sil_ctx) *c, const T *vals, size_t i0, size_t
  *                too, so a pair inside the block is seen from both of its rows);
  *   column side: cs[lab[i] * ldc + j - c0] += d(i, j) for j >= r1 only (cs has room up to the
  *                last panel's padding, which absorbs the padded lanes).
- * A tile's roots are taken during the next tile (sil_tile) and summed right after it. Sums are
+ * A tile's roots are taken during the next tile (root_tile) and summed right after it. Sums are
  * in f64 lanes, tile by tile in a fixed order: the result never depends on threads. */
 void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, const T *yp,
                                 size_t n, size_t d, const size_t *lab, size_t k, double *rs,
@@ -260,7 +309,7 @@ void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, co
       size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
       for (size_t p = p0; p < p1; p++) {
         V acc[SK_MR][SK_NV];
-        FN(sil_tile)(xb + i0 * ldx, ldx, mr, yb + p * NR * d, d, acc, sq);
+        FN(root_tile)(xb + i0 * ldx, ldx, mr, yb + p * NR * d, d, acc, sq, sq, NR);
         if (pn) FN(sil_sums)(&c, sq, pi, pm, pc, pn);
         _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
           _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) V_(storeu)(sq + i * NR + j * VN, acc[i][j]);

@@ -121,6 +121,43 @@ Test(dist, report_isas) { sk_test_report_isas("dist"); }
 Test(dist, cdist_f64) { cdist_sweep_f64(); }
 Test(dist, cdist_f32) { cdist_sweep_f32(); }
 
+/* Euclidean is the correctly rounded root of the same squared distance, bit for bit: the tiles
+ * take each root during the next tile (straight into out for whole tiles, through a buffer for
+ * edge tiles, the last tile after the loop). Shapes around the tile edges, d = 1, and d = 768
+ * with enough rows and columns to cross the L2 chunks of packed panels; out has padding
+ * columns that must stay untouched. */
+#define DEFINE_EUC_ROOT(T, S, SQRT)                                                              \
+  static void euc_root_##S(void) {                                                               \
+    static const size_t SH[][3] = {{3, 3, 1},   {3, 17, 1},   {9, 33, 2},   {17, 16, 5},          \
+                                   {16, 32, 50}, {40, 70, 50}, {41, 129, 3}, {24, 200, 768},      \
+                                   {13, 77, 768}};                                               \
+    FOR_EACH_ISA(isa) {                                                                          \
+      for (size_t s = 0; s < sizeof SH / sizeof SH[0]; s++) {                                   \
+        size_t nx = SH[s][0], ny = SH[s][1], d = SH[s][2], ldo = ny + 3;                        \
+        T *x = fill_##S(nx, d, d, s + 11, 1.0), *y = fill_##S(ny, d, d, s + 23, 1.0);             \
+        T *sq = malloc(nx * ldo * sizeof(T)), *eu = malloc(nx * ldo * sizeof(T));                \
+        for (size_t i = 0; i < nx * ldo; i++) eu[i] = (T)-7;                                     \
+        cr_assert_eq(sk_cdist_##S(SK_METRIC_SQEUCLIDEAN, nx, ny, d, x, d, y, d, sq, ldo), SK_OK); \
+        cr_assert_eq(sk_cdist_##S(SK_METRIC_EUCLIDEAN, nx, ny, d, x, d, y, d, eu, ldo), SK_OK);  \
+        for (size_t i = 0; i < nx; i++) {                                                        \
+          for (size_t j = 0; j < ny; j++) {                                                      \
+            T want = SQRT(sq[i * ldo + j]);                                                      \
+            cr_assert(!memcmp(&eu[i * ldo + j], &want, sizeof(T)),                               \
+                      "euclidean != root of sqeuclidean isa=%s %zux%zu d=%zu (%zu,%zu): %.17g vs %.17g", \
+                      sk_isa_name(isa), nx, ny, d, i, j, (double)eu[i * ldo + j], (double)want); \
+          }                                                                                      \
+          for (size_t j = ny; j < ldo; j++)                                                      \
+            cr_assert(eu[i * ldo + j] == (T)-7, "padding of out written isa=%s", sk_isa_name(isa)); \
+        }                                                                                        \
+        free(x); free(y); free(sq); free(eu);                                                    \
+      }                                                                                          \
+    }                                                                                            \
+  }
+DEFINE_EUC_ROOT(double, f64, sqrt)
+DEFINE_EUC_ROOT(float, f32, sqrtf)
+Test(dist, euclidean_is_root_f64) { euc_root_f64(); }
+Test(dist, euclidean_is_root_f32) { euc_root_f32(); }
+
 /* Near-duplicate points 1e-9 apart at offset 1e6: the difference form keeps full relative
  * accuracy (the |x|^2 + |y|^2 - 2xy form would return noise or 0). Self-distance exactly 0. */
 Test(dist, near_duplicates_exact) {
