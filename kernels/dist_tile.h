@@ -26,6 +26,20 @@ void SK_FN(SK_CAT(pack_, S))(const T *y, size_t ldy, size_t ny, size_t d, T *yp)
   }
 }
 
+/* One k step of the difference form: acc[i][j] += (x[i][k] - y[k][j])^2 for the register tile. */
+static inline __attribute__((always_inline)) void FN(sqe_step)(const T *const xr[SK_MR], const T *yp,
+                                                                size_t k, V acc[SK_MR][SK_NV]) {
+  V yv[SK_NV];
+  _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
+  _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+    V xb = V_(set1)(xr[i][k]);
+    _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+      V t = V_(sub)(xb, yv[j]);
+      acc[i][j] = V_(fmadd)(t, t, acc[i][j]);
+    }
+  }
+}
+
 /* acc = tile of x rows [0, mr) (rows past mr repeat row 0; their results are discarded) against
  * one packed panel; diff != 0: sum (x - y)^2, else sum x * y. */
 static inline void FN(tile)(int diff, const T *x, size_t ldx, size_t mr, const T *yp, size_t d,
@@ -36,17 +50,7 @@ static inline void FN(tile)(int diff, const T *x, size_t ldx, size_t mr, const T
     _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) acc[i][j] = V_(zero)();
   }
   if (diff) {
-    for (size_t k = 0; k < d; k++) {
-      V yv[SK_NV];
-      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
-      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
-        V xb = V_(set1)(xr[i][k]);
-        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
-          V t = V_(sub)(xb, yv[j]);
-          acc[i][j] = V_(fmadd)(t, t, acc[i][j]);
-        }
-      }
-    }
+    for (size_t k = 0; k < d; k++) FN(sqe_step)(xr, yp, k, acc);
   } else {
     for (size_t k = 0; k < d; k++) {
       V yv[SK_NV];
@@ -75,17 +79,7 @@ static inline void FN(root_tile)(const T *x, size_t ldx, size_t mr, const T *yp,
   _Pragma("GCC unroll 1") for (int s = 0; s < NS; s++) {
     V r = V_(sqrt)(V_(loadu)(sq + (size_t)s * VN));
     V_(storeu)(dst + (size_t)(s / SK_NV) * ldd + (size_t)(s % SK_NV) * VN, r);
-    for (size_t ke = d * (size_t)(s + 1) / NS; k < ke; k++) {
-      V yv[SK_NV];
-      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
-      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
-        V xb = V_(set1)(xr[i][k]);
-        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
-          V t = V_(sub)(xb, yv[j]);
-          acc[i][j] = V_(fmadd)(t, t, acc[i][j]);
-        }
-      }
-    }
+    for (size_t ke = d * (size_t)(s + 1) / NS; k < ke; k++) FN(sqe_step)(xr, yp, k, acc);
   }
 }
 
