@@ -74,16 +74,28 @@ static sk_status small_select(double *a, size_t n, const size_t *r, size_t nr, d
   if (n > 16 && !(lt = malloc(2 * (n + SPLIT_SLACK) * sizeof *lt))) return SK_ENOMEM;
   double *gt = lt ? lt + n + SPLIT_SLACK : NULL;
   const sk_kernels *kt = SK_K;
-  size_t base = 0;
+  /* [base, ready) holds final values; [ready, rhi) holds values no smaller than those and no
+   * larger than anything from rhi on, so its minimum is the value of rank `ready` (the second
+   * middle rank of a median is usually answered from these without another quickselect) */
+  size_t base = 0, ready = 0, rhi = 0;
   for (size_t i = 0; i < nr; i++) {
     size_t lo = base, hi = n, k = r[i];
+    if (k < ready) { vals[i] = a[k]; base = k; continue; }
+    if (k == ready && rhi > ready) {
+      size_t m = ready;
+      for (size_t u = ready + 1; u < rhi; u++) m = a[u] < a[m] ? u : m;
+      double t = a[ready]; a[ready] = a[m], a[m] = t;
+      vals[i] = a[k], base = k, ready = k + 1;
+      continue;
+    }
     int budget = 64, found = 0;
+    size_t j = 0, j2 = 0;
     while (hi - lo > 16 && budget-- && !found) {
       double x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
       double p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
       size_t c[2];
       kt->sel_split(a + lo, hi - lo, p, lt, gt, c);
-      size_t j = lo + c[0], j2 = hi - c[1];
+      j = lo + c[0], j2 = hi - c[1];
       memcpy(a + lo, lt, c[0] * sizeof *a);
       for (size_t u = j; u < j2; u++) a[u] = p;
       memcpy(a + j2, gt, c[1] * sizeof *a);
@@ -91,7 +103,7 @@ static sk_status small_select(double *a, size_t n, const size_t *r, size_t nr, d
       else if (k < j2) found = 1; /* a[k] == p, and the order around it holds */
       else lo = j2;
     }
-    if (found) { vals[i] = a[k]; base = k; continue; }
+    if (found) { vals[i] = a[k]; base = k; ready = j2, rhi = hi; continue; }
     if (hi - lo > 16) sort_d(a + lo, hi - lo); /* budget spent: bounded by a sort */
     else for (size_t u = lo + 1; u < hi; u++) {
       double v = a[u];
@@ -101,6 +113,7 @@ static sk_status small_select(double *a, size_t n, const size_t *r, size_t nr, d
     }
     vals[i] = a[k];
     base = k; /* everything left of k is <= a[k]: later ranks look right of it */
+    ready = rhi = hi; /* [lo, hi) is sorted */
   }
   free(lt);
   return SK_OK;
