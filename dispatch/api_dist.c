@@ -1,5 +1,6 @@
 /* Public distance-matrix, nearest-row, top-k, silhouette and RBF entry points (f64 and f32,
  * instantiated from api_dist_impl.h). */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>

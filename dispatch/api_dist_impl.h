@@ -237,6 +237,113 @@ static void F(argmin_block_)(void *ctx, size_t b) {
                     j->xn ? j->xn + i0 : NULL, j->yn, 0, j->idx + i0, j->best + i0);
 }
 
+/* SQEUCLIDEAN / EUCLIDEAN through the expanded-form filter (argmin_filt, dist_tile.h: bounds and
+ * their derivation): each block's certain rows get their winner and its exact-form distance, the
+ * ambiguous ones (near-ties, duplicate centres, NaN, huge or tiny norms) go through argbest_ as
+ * before, so index and distance are the exact kernel's bits either way. */
+#define AM_ROWS 64
+typedef struct {
+  const sk_kernels *K;
+  int kind;
+  const T *x, *yp, *yq, *ylo, *yhi; /* yq: yp with the unbounded centres zeroed */
+  size_t ldx, nx, ny, d;
+  double c, nmin, ymin; /* bound factor; least N = xn + yn the bounds cover; least yn */
+  size_t *idx;
+  T *best;
+} F(afjob_);
+
+static void F(argmin_filt_block_)(void *ctx, size_t b) {
+  const F(afjob_) *j = ctx;
+  const sk_kernels *K = j->K;
+  size_t i0 = b * AM_ROWS, m = j->nx - i0 < AM_ROWS ? j->nx - i0 : AM_ROWS, d = j->d;
+  const double tmax = sizeof(T) == 4 ? FLT_MAX : DBL_MAX;
+  double xn[AM_ROWS] = {0};
+  unsigned char amb[AM_ROWS];
+  T work[2 * AM_ROWS];
+  const T *x = j->x + i0 * j->ldx;
+  size_t *idx = j->idx + i0;
+  T *best = j->best + i0;
+  for (size_t i = 0; i < m; i++) {
+    double s = K->F(dot_)(x + i * j->ldx, x + i * j->ldx, d);
+    xn[i] = s <= tmax / 1024 && s + j->ymin >= j->nmin ? s : NAN;
+  }
+  K->F(argmin_filt_)(x, j->ldx, m, j->yq, j->ny, d, xn, j->ylo, j->yhi, j->c, idx, best, amb, work);
+  size_t na = 0;
+  for (size_t i = 0; i < m; i++) na += amb[i];
+  if (!na) return;
+  T *buf = malloc(na * d * TSZ);
+  if (!buf) { /* row by row, in place */
+    for (size_t i = 0; i < m; i++)
+      if (amb[i]) {
+        idx[i] = SK_NO_INDEX;
+        K->F(argbest_)(j->kind, x + i * j->ldx, j->ldx, 1, j->yp, j->ny, d, NULL, NULL, 0, idx + i, best + i);
+      }
+    return;
+  }
+  size_t bi[AM_ROWS];
+  T bb[AM_ROWS];
+  for (size_t i = 0, a = 0; i < m; i++)
+    if (amb[i]) memcpy(buf + a++ * d, x + i * j->ldx, d * TSZ);
+  for (size_t a = 0; a < na; a++) bi[a] = SK_NO_INDEX;
+  K->F(argbest_)(j->kind, buf, d, na, j->yp, j->ny, d, NULL, NULL, 0, bi, bb);
+  for (size_t i = 0, a = 0; i < m; i++)
+    if (amb[i]) idx[i] = bi[a], best[i] = bb[a], a++;
+  free(buf);
+}
+
+/* The filter's setup: centre norms into per-lane bound terms (NaN for NaN centres and padding,
+ * +inf for centres too large to bound). Returns SK_ENOTSUP when the filter does not apply. */
+static sk_status F(argmin_filtered_)(const sk_kernels *K, int kind, const T *x, size_t ldx,
+                                     size_t nx, const T *y, size_t ldy, const T *yp, size_t ny,
+                                     size_t d, size_t *index, T *best) {
+  const char *e = getenv("SIMDKERN_ARGMIN_EXACT"); /* test hook: the exact kernel alone */
+  if (e && *e && strcmp(e, "0") != 0) return SK_ENOTSUP;
+  const double u = sizeof(T) == 4 ? 0x1p-24 : 0x1p-53, tmax = sizeof(T) == 4 ? FLT_MAX : DBL_MAX;
+  double du = (double)(d + 3) * u;
+  if (!(du < 1e-3)) return SK_ENOTSUP;
+  double g = du / (1 - du), c = 5 * g + 16 * u;
+  size_t nr = K->F(nr_), np = (ny + nr - 1) / nr;
+  T *ylo = malloc(2 * np * nr * TSZ);
+  if (!ylo) return SK_ENOTSUP;
+  T *yhi = ylo + np * nr;
+  double ymin = INFINITY;
+  size_t nbad = 0;
+  for (size_t jj = 0; jj < np * nr; jj++) {
+    double s = jj < ny ? K->F(dot_)(y + jj * ldy, y + jj * ldy, d) : INFINITY;
+    int bad = !(s <= tmax / 64); /* NaN, infinite or too large; padding */
+    nbad += bad && jj < ny;
+    if (!bad) ymin = s < ymin ? s : ymin;
+    ylo[jj] = bad ? (T)INFINITY : (T)(s * (1 - c));
+    yhi[jj] = bad ? (T)INFINITY : (T)(s * (1 + c));
+  }
+  /* the filter's dot tile sees those centres as zeros (finite sums, so every bound is a number) */
+  const T *yq = yp;
+  T *yz = NULL, *yzp = NULL;
+  if (nbad) {
+    sk_status st = SK_OK;
+    yz = malloc(ny * d * TSZ);
+    if (yz) {
+      for (size_t jj = 0; jj < ny; jj++)
+        for (size_t k = 0; k < d; k++) yz[jj * d + k] = ylo[jj] == (T)INFINITY ? 0 : y[jj * ldy + k];
+      yzp = F(pack_)(K, yz, d, ny, d, &st);
+    }
+    free(yz);
+    if (!yzp) {
+      free(ylo);
+      return SK_ENOTSUP;
+    }
+    yq = yzp;
+  }
+  /* N >= 4 E0 / u, E0 = (8d + 32) eta: eta / u = 2^-1021 (f64), 2^-125 (f32) */
+  double nmin = (double)(8 * d + 32) * (sizeof(T) == 4 ? 0x1p-123 : 0x1p-1019);
+  F(afjob_) job = {K, kind, x, yp, yq, ylo, yhi, ldx, nx, ny, d, c, nmin, ymin, index, best};
+  sk_parallel_blocks((nx + AM_ROWS - 1) / AM_ROWS, 2.0 * (double)nx * (double)ny * (double)d,
+                     F(argmin_filt_block_), &job);
+  free(ylo);
+  free(yzp);
+  return SK_OK;
+}
+
 sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const T *x, size_t ldx,
                               const T *y, size_t ldy, size_t *index, T *dist) {
   if ((unsigned)m > SK_METRIC_COSINE_DISTANCE) return SK_EINVAL;
@@ -261,9 +368,12 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
     st = F(prepare_)(K, cos, 0, x, nx, ldx, y, ny, ldy, d, &o);
     if (st == SK_OK) {
       size_t rows = K->mr * 8;
-      F(amjob_) job = {K, (int)m, o.x, o.yp, o.ldx, nx, ny, d, rows, o.xn, o.yn, index, best};
-      sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
-                         F(argmin_block_), &job);
+      if ((m != SK_METRIC_SQEUCLIDEAN && m != SK_METRIC_EUCLIDEAN) || F(argmin_filtered_)(K, (int)m, o.x, o.ldx, nx, o.y, o.ldy, o.yp, ny, d, index,
+                                     best) != SK_OK) {
+        F(amjob_) job = {K, (int)m, o.x, o.yp, o.ldx, nx, ny, d, rows, o.xn, o.yn, index, best};
+        sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
+                           F(argmin_block_), &job);
+      }
       F(release_)(&o);
     }
   }
@@ -475,4 +585,5 @@ sk_status F(sk_topk_)(const T *x, size_t n, size_t k, int largest, size_t *index
 }
 
 #undef F
+#undef AM_ROWS
 #undef TSZ

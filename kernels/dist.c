@@ -1,4 +1,5 @@
 /* Distance-matrix kernels, compiled once per ISA: dist_tile.h instantiated for f64 and f32. */
+#include <float.h>
 #include <math.h>
 
 #include "kernels.h"

@@ -229,6 +229,111 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
   });
 }
 
+/* Nearest row by squared distance (SQE/EUC), the expanded form as a filter in front of the exact
+ * one. Per x row the dot tile (1 FMA per term) gives bounds lo_j <= Dhat_j <= hi_j on the value
+ * Dhat_j that the exact difference-form tile would compute:
+ *   lo_j = fl(fl(xlo + ylo_j) - 2 dot_j),  xlo = xn (1 - c), ylo_j = yn_j (1 - c)   (hi: 1 + c)
+ * Derivation (N = ||x||^2 + ||y||^2, D = ||x - y||^2 <= 2N, g = gamma_{d+3}, u of T): the norms
+ * and the dot tile are within g of their sums of |terms| (|x.y| <= N/2), the four roundings of
+ * the bound itself add <= 6uN, so |fl(xn + yn - 2 dot) - D| <= (2g + 6u)N (1 + O(g)); the exact
+ * tile has Dhat in D (1 +- g) (x - y and its square: 2 roundings, the sum: d). Hence
+ * c = 5g + 16u >= 2g + 6u + 2g(D/N <= 2) + 8u slack makes lo <= Dhat <= hi, underflow included
+ * when N >= 4 E0 / u (E0 = (8d + 32) eta; the caller checks) and no overflow when xn, yn <=
+ * Tmax / 1024 (larger centres are given +inf bounds: with such x they are farther than any hi).
+ * A row's winner b is certain when every other j has lo_j > thr = hi_b (1 + 16u) (also splits
+ * the rounded roots of EUC); a row with two candidates is ambiguous (amb[r] = 1). NaN bounds
+ * (NaN centres, padding) never pass a compare. Certain rows get Dhat_b recomputed with the tile's
+ * own vector ops in its order (set1 x - set1 y, fmadd from k = 0), so the bits are the tile's.
+ * xn[r]: the row's squared norm, NaN for rows to leave to the exact path; work: 2 nx. */
+void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
+                                    size_t d, const double *xn, const T *ylo, const T *yhi,
+                                    double c, size_t *idx, T *best, unsigned char *amb, T *work) {
+  const T eps = (T)(sizeof(T) == 4 ? 0x1p-24 : 0x1p-53), up = (T)1 + 16 * eps;
+  const T lim = (T)((sizeof(T) == 4 ? FLT_MAX : DBL_MAX) / 256);
+  for (size_t r = 0; r < nx; r++) {
+    idx[r] = SK_NO_INDEX;
+    amb[r] = xn[r] != xn[r];
+    work[2 * r] = work[2 * r + 1] = (T)INFINITY; /* lo_b, thr */
+  }
+  FOR_EACH_TILE(0, x, ldx, nx, yp, ny, d, {
+    (void)nr;
+    for (size_t i = 0; i < mr; i++) {
+      size_t r = i0 + i;
+      if (amb[r]) continue;
+      T thr = work[2 * r + 1];
+      V xl = V_(set1)((T)(xn[r] * (1 - c))), m2 = V_(set1)((T)-2), tv = V_(set1)(thr), lo[SK_NV];
+      int any = 0;
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+        lo[j] = V_(fmadd)(acc[i][j], m2, V_(add)(xl, V_(loadu)(ylo + p * NR + (size_t)j * VN)));
+        any |= V_(any_lt)(lo[j], tv);
+      }
+      if (!any) continue;
+      /* the tile's least hi (lane-wise min, then the lanes) gives tn = thr of its best lane;
+         the row stays certain while one candidate (lo < min(thr, tn)) remains */
+      V xh = V_(set1)((T)(xn[r] * (1 + c))), hm = V_(zero)();
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+        V h = V_(fmadd)(acc[i][j], m2, V_(add)(xh, V_(loadu)(yhi + p * NR + (size_t)j * VN)));
+        hm = j ? V_(min)(hm, h) : h;
+      }
+      T hv[VN], lv[VN];
+      V_(storeu)(hv, hm);
+      for (int w = VN / 2; w > 0; w /= 2)
+        for (int l = 0; l < w; l++) hv[l] = hv[l + w] < hv[l] ? hv[l + w] : hv[l];
+      T tn = hv[0] * up;
+      size_t b = idx[r], cnt, nb = SK_NO_INDEX;
+      if (tn < thr) thr = tn, cnt = b != SK_NO_INDEX && !(work[2 * r] >= tn); /* old b: excluded? */
+      else cnt = 1, nb = b; /* b stays a candidate */
+      tv = V_(set1)(thr);
+      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+        if (!V_(any_lt)(lo[j], tv)) continue;
+        V_(storeu)(lv, lo[j]);
+        for (int l = 0; l < VN; l++)
+          if (lv[l] < thr) {
+            if (cnt++) break;
+            nb = p * NR + (size_t)j * VN + (size_t)l, work[2 * r] = lv[l];
+          }
+      }
+      if (cnt != 1) {
+        amb[r] = 1;
+        continue;
+      }
+      idx[r] = nb, work[2 * r + 1] = thr;
+    }
+  });
+  /* the certain rows' exact sums, 8 rows at a time (independent chains) */
+  enum { G = 8 };
+  size_t rows[G];
+  size_t n = 0;
+  for (size_t r = 0; r <= nx; r++) {
+    if (r < nx) {
+      if (!amb[r] && (idx[r] == SK_NO_INDEX || !(work[2 * r + 1] <= lim))) amb[r] = 1;
+      if (amb[r]) continue;
+      rows[n++] = r;
+      if (n < G) continue;
+    }
+    if (!n) break;
+    const T *xr[G], *yr[G];
+    V a[G];
+    for (size_t q = 0; q < G; q++) {
+      size_t rq = rows[q < n ? q : 0], j = idx[rq];
+      xr[q] = x + rq * ldx;
+      yr[q] = yp + j / NR * NR * d + j % NR;
+      a[q] = V_(zero)();
+    }
+    for (size_t k = 0; k < d; k++)
+      _Pragma("GCC unroll 8") for (int q = 0; q < G; q++) {
+        V t = V_(sub)(V_(set1)(xr[q][k]), V_(set1)(yr[q][k * NR]));
+        a[q] = V_(fmadd)(t, t, a[q]);
+      }
+    for (size_t q = 0; q < n; q++) {
+      T v[VN];
+      V_(storeu)(v, a[q]);
+      best[rows[q]] = v[0];
+    }
+    n = 0;
+  }
+}
+
 /* Where one tile's distances go (see sil_tri). Row-side sums of single-label panels stay in f64
  * vectors while a row tile sweeps its panels: one horizontal sum per row per label run. */
 typedef struct {

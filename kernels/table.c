@@ -13,6 +13,7 @@
                  .sel_fast_##S = SK_FN(sel_fast_##S)
 #define MATRIX(S, LANES) .pack_##S = SK_FN(pack_##S), .dist_##S = SK_FN(dist_##S), \
                          .argbest_##S = SK_FN(argbest_##S),                         \
+                         .argmin_filt_##S = SK_FN(argmin_filt_##S),                 \
                          .sil_tri_##S = SK_FN(sil_tri_##S),                         \
                          .topk_next_##S = SK_FN(topk_next_##S), .nr_##S = SK_NV * (LANES)
 

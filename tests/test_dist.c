@@ -287,6 +287,146 @@ DEFINE_ARGMIN_TEST(float, f32)
 Test(dist, argmin_f64) { argmin_sweep_f64(); }
 Test(dist, argmin_f32) { argmin_sweep_f32(); }
 
+/* argmin SQEUCLIDEAN / EUCLIDEAN filters with the expanded form and keeps the exact kernel's
+ * answer: index and distance bits against the exact path alone (SIMDKERN_ARGMIN_EXACT=1), and
+ * for SQEUCLIDEAN against a first-minimum scan of sk_cdist (the same difference-form tile), on
+ * data made to break a loose bound; 1 and 2 threads bitwise. */
+static double amf_unif(uint64_t *s) { return sk_unif(s); }
+#define DEFINE_AMF_TEST(T, S, HUGE_, TINY_)                                                      \
+  static void amf_make_##S(int kind, size_t nx, size_t ny, size_t d, size_t ldx, size_t ldy,     \
+                           uint64_t seed, T *x, T *y) {                                          \
+    uint64_t s = seed * 7919 + 17;                                                                \
+    for (size_t j = 0; j < ny; j++)                                                               \
+      for (size_t k = 0; k < ldy; k++) y[j * ldy + k] = (T)(k < d ? amf_unif(&s) : 777);         \
+    for (size_t i = 0; i < nx; i++)                                                               \
+      for (size_t k = 0; k < ldx; k++) x[i * ldx + k] = (T)(k < d ? amf_unif(&s) : -777);        \
+    switch (kind) {                                                                               \
+    case 1: /* near-duplicates 1e-9 apart at offset 1e6 (centres too) */                          \
+      for (size_t j = 0; j < ny; j++)                                                             \
+        for (size_t k = 0; k < d; k++)                                                            \
+          y[j * ldy + k] = j % 3 == 2 ? y[(j - 1) * ldy + k] + (T)1e-9 * (T)amf_unif(&s)          \
+                                      : (T)1e6 + y[j * ldy + k];                                  \
+      for (size_t i = 0; i < nx && ny; i++)                                                       \
+        for (size_t k = 0; k < d; k++)                                                            \
+          x[i * ldx + k] = y[(i % ny) * ldy + k] + (T)(i % 4 == 0 ? 0 : 1e-9 * amf_unif(&s));     \
+      break;                                                                                      \
+    case 2: /* duplicate centres, x rows on centres and halfway between two */                   \
+      for (size_t j = 1; j < ny; j++)                                                             \
+        if (j % 3 != 0) memcpy(y + j * ldy, y + (j / 3) * ldy, d * sizeof(T));                    \
+      for (size_t i = 0; i < nx && ny; i++) {                                                     \
+        const T *a = y + (i % ny) * ldy, *b = y + ((i * 7) % ny) * ldy;                           \
+        for (size_t k = 0; k < d; k++) x[i * ldx + k] = i % 2 ? a[k] : (T)((a[k] + b[k]) / 2);    \
+      }                                                                                           \
+      break;                                                                                      \
+    case 3: /* NaN rows: one NaN element, all NaN */                                              \
+      for (size_t i = 0; i < nx && d; i++)                                                        \
+        if (i % 5 == 1) x[i * ldx + i % d] = (T)NAN;                                              \
+        else if (i % 5 == 3)                                                                      \
+          for (size_t k = 0; k < d; k++) x[i * ldx + k] = (T)NAN;                                 \
+      break;                                                                                      \
+    case 4: /* NaN inside centres (the nearest one too), an infinite centre */                   \
+      for (size_t j = 0; j < ny && d; j++)                                                        \
+        if (j % 3 == 0) y[j * ldy + j % d] = (T)NAN;                                              \
+      if (ny > 4 && d) y[4 * ldy] = (T)INFINITY;                                                  \
+      for (size_t i = 0; i < nx && ny; i++)                                                       \
+        for (size_t k = 0; k < d; k++) x[i * ldx + k] = y[(i % ny) * ldy + k] * (T)1.0001;        \
+      break;                                                                                      \
+    case 5: /* huge: squares overflow; some rows only */                                          \
+      for (size_t j = 0; j < ny; j++)                                                             \
+        for (size_t k = 0; k < d; k++) y[j * ldy + k] *= (T)(j % 2 ? HUGE_ : 1);                  \
+      for (size_t i = 0; i < nx; i++)                                                             \
+        for (size_t k = 0; k < d; k++) x[i * ldx + k] *= (T)(i % 3 ? HUGE_ : 1);                  \
+      break;                                                                                      \
+    case 6: /* tiny: squares underflow */                                                         \
+      for (size_t j = 0; j < ny; j++)                                                             \
+        for (size_t k = 0; k < d; k++) y[j * ldy + k] *= (T)(j % 4 ? TINY_ : 1);                  \
+      for (size_t i = 0; i < nx; i++)                                                             \
+        for (size_t k = 0; k < d; k++) x[i * ldx + k] *= (T)TINY_;                                \
+      break;                                                                                      \
+    case 7: /* rows of mixed magnitude (powers of two), zero rows and zero centres */            \
+      for (size_t j = 0; j < ny; j++)                                                             \
+        for (size_t k = 0; k < d; k++)                                                            \
+          y[j * ldy + k] = j % 7 == 6 ? 0 : (T)ldexp((double)y[j * ldy + k], (int)(j % 9) * 7 - 28); \
+      for (size_t i = 0; i < nx; i++)                                                             \
+        for (size_t k = 0; k < d; k++)                                                            \
+          x[i * ldx + k] = i % 5 == 4 ? 0 : (T)ldexp((double)x[i * ldx + k], (int)(i % 11) * 5 - 25); \
+      break;                                                                                      \
+    }                                                                                             \
+  }                                                                                               \
+  /* one call, filtered (threads 1 and 2) and exact; returns the rows that differ */             \
+  static size_t amf_check_##S(sk_isa isa, sk_metric m, int kind, size_t nx, size_t ny, size_t d,  \
+                              const T *x, size_t ldx, const T *y, size_t ldy) {                   \
+    size_t n1 = nx ? nx : 1, bad = 0;                                                             \
+    size_t *i1 = malloc(n1 * sizeof *i1), *i2 = malloc(n1 * sizeof *i2), *ir = malloc(n1 * sizeof *ir); \
+    T *d1 = malloc(n1 * sizeof(T)), *d2 = malloc(n1 * sizeof(T)), *dr = malloc(n1 * sizeof(T));  \
+    sk_set_num_threads(1);                                                                        \
+    cr_assert_eq(sk_cdist_argmin_##S(m, nx, ny, d, x, ldx, y, ldy, i1, d1), SK_OK);               \
+    sk_set_num_threads(2);                                                                        \
+    cr_assert_eq(sk_cdist_argmin_##S(m, nx, ny, d, x, ldx, y, ldy, i2, d2), SK_OK);               \
+    sk_set_num_threads(1);                                                                        \
+    setenv("SIMDKERN_ARGMIN_EXACT", "1", 1);                                                      \
+    cr_assert_eq(sk_cdist_argmin_##S(m, nx, ny, d, x, ldx, y, ldy, ir, dr), SK_OK);               \
+    unsetenv("SIMDKERN_ARGMIN_EXACT");                                                            \
+    cr_assert(!memcmp(i1, i2, nx * sizeof *i1) && !memcmp(d1, d2, nx * sizeof(T)),                \
+              "threads differ: isa=%s kind=%d nx=%zu ny=%zu d=%zu", sk_isa_name(isa), kind, nx, ny, d); \
+    for (size_t i = 0; i < nx; i++)                                                               \
+      bad += i1[i] != ir[i] || memcmp(d1 + i, dr + i, sizeof(T)) != 0;                            \
+    if (m == SK_METRIC_SQEUCLIDEAN && nx > 2 && ny && d) { /* the exact path is cdist's tile */   \
+      T *mat = malloc(nx * ny * sizeof(T));                                                       \
+      cr_assert_eq(sk_cdist_##S(m, nx, ny, d, x, ldx, y, ldy, mat, ny), SK_OK);                   \
+      for (size_t i = 0; i < nx; i++) {                                                           \
+        size_t w = SK_NO_INDEX;                                                                   \
+        for (size_t j = 0; j < ny; j++) {                                                         \
+          T v = mat[i * ny + j];                                                                  \
+          if (v == v && (w == SK_NO_INDEX || v < mat[i * ny + w])) w = j;                         \
+        }                                                                                         \
+        cr_assert_eq(ir[i], w, "exact path vs cdist scan: isa=%s kind=%d row %zu", sk_isa_name(isa), kind, i); \
+        if (w != SK_NO_INDEX)                                                                     \
+          cr_assert(!memcmp(dr + i, mat + i * ny + w, sizeof(T)), "exact path value vs cdist row %zu", i); \
+        else cr_assert(isnan(dr[i]));                                                             \
+      }                                                                                           \
+      free(mat);                                                                                  \
+    }                                                                                             \
+    free(i1); free(i2); free(ir); free(d1); free(d2); free(dr);                                   \
+    return bad;                                                                                   \
+  }                                                                                               \
+  static void amf_sweep_##S(void) {                                                               \
+    static const size_t ds[] = {0, 1, 3, 7, 50, 768}, shp[][2] = {{0, 5}, {1, 1}, {2, 7}, {3, 0}, \
+                                                                   {3, 17}, {67, 100}, {130, 33}}; \
+    size_t bad = 0, calls = 0;                                                                    \
+    FOR_EACH_ISA(isa) {                                                                           \
+      for (int kind = 0; kind < 8; kind++)                                                        \
+        for (size_t di = 0; di < sizeof ds / sizeof *ds; di++)                                    \
+          for (size_t si = 0; si < sizeof shp / sizeof *shp; si++) {                              \
+            size_t d = ds[di], nx = shp[si][0], ny = shp[si][1], ldx = d + 3, ldy = si % 2 && d ? d : d + 1; \
+            if (d == 768 && nx > 67) continue;                                                    \
+            T *x = malloc((nx * ldx + 1) * sizeof(T)), *y = malloc((ny * ldy + 1) * sizeof(T));   \
+            amf_make_##S(kind, nx, ny, d, ldx, ldy, (uint64_t)(kind * 1000 + di * 10 + si), x, y); \
+            for (int mi = 0; mi < 2; mi++) {                                                      \
+              size_t b = amf_check_##S(isa, METRICS[mi], kind, nx, ny, d, x, ldx, y, ldy);        \
+              if (b) fprintf(stderr, "argmin filter: isa=%s %s kind=%d nx=%zu ny=%zu d=%zu: %zu rows differ\n", \
+                             sk_isa_name(isa), MNAME[mi], kind, nx, ny, d, b);                    \
+              bad += b, calls++;                                                                  \
+            }                                                                                     \
+            free(x); free(y);                                                                     \
+          }                                                                                       \
+      /* larger blocks (several per thread) on random and near-duplicate data */                 \
+      for (int kind = 0; kind < 3; kind++) {                                                      \
+        size_t nx = 1000, ny = 100, d = 50;                                                       \
+        T *x = malloc(nx * d * sizeof(T)), *y = malloc(ny * d * sizeof(T));                       \
+        amf_make_##S(kind, nx, ny, d, d, d, 99 + (uint64_t)kind, x, y);                           \
+        for (int mi = 0; mi < 2; mi++) bad += amf_check_##S(isa, METRICS[mi], kind, nx, ny, d, x, d, y, d); \
+        free(x); free(y);                                                                         \
+      }                                                                                           \
+    }                                                                                             \
+    sk_set_num_threads(0);                                                                        \
+    cr_assert_eq(bad, 0, "%zu rows differ from the exact kernel (%zu calls)", bad, calls);        \
+  }
+DEFINE_AMF_TEST(double, f64, 1e200, 1e-200)
+DEFINE_AMF_TEST(float, f32, 1e25, 1e-30)
+Test(dist, argmin_filter_exact_f64, .timeout = 600) { amf_sweep_f64(); }
+Test(dist, argmin_filter_exact_f32, .timeout = 600) { amf_sweep_f32(); }
+
 Test(dist, argmin_edges) {
   double x[4] = {1, 2, 3, 4}, y[4] = {INFINITY, 0, INFINITY, 0}, dist[2];
   size_t idx[2];

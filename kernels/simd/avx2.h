@@ -34,6 +34,7 @@ static inline vf vf_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
 static inline vf vf_sqrt(vf a) { return _mm256_sqrt_ps(a); }
+static inline vf vf_min(vf a, vf b) { return _mm256_min_ps(a, b); }
 #define SK_MR 4
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd4_u10avx2

@@ -49,6 +49,7 @@ static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
 static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
+static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
 #define SK_VF_HAVE_PARTIAL 1
 #define SK_MR 8
 #define SK_NV 2

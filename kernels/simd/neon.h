@@ -29,6 +29,7 @@ static inline vf vf_sub(vf a, vf b) { return vsubq_f32(a, b); }
 static inline vf vf_mul(vf a, vf b) { return vmulq_f32(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return vfmaq_f32(c, a, b); }
 static inline vf vf_sqrt(vf a) { return vsqrtq_f32(a); }
+static inline vf vf_min(vf a, vf b) { return vminq_f32(a, b); }
 #define SK_MR 8
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10advsimd

@@ -36,6 +36,7 @@ static inline vf vf_sub(vf a, vf b) { return a - b; }
 static inline vf vf_mul(vf a, vf b) { return a * b; }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return a * b + c; }
 static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
+static inline vf vf_min(vf a, vf b) { return a < b ? a : b; }
 /* register tile of the matrix kernels: SK_MR rows x SK_NV vectors */
 #define SK_MR 4
 #define SK_NV 4

@@ -11,6 +11,7 @@
  *   vd_min (NaN-free operands only: the ISAs disagree on NaN)
  * f32 lanes for matrix kernels (they accumulate in the input type): vf, SK_VF_N, vf_zero vf_set1
  *   vf_loadu vf_loadu_n vf_storeu vf_storeu_n vf_add vf_sub vf_mul vf_fmadd vf_sqrt
+ *   vf_min (NaN-free operands only, like vd_min)
  * vd_any_lt/gt, vf_any_lt/gt: does any lane of a compare (ordered) below/above b
  * vdm (lane mask): vd_lt vd_gt vd_isnan vdm_or vdm_any vd_blend(m, a, b) = m ? a : b
  * vd_exp / vf_exp: SLEEF's u10 exp for this ISA (SK_SLEEF_EXPD/F name it in each layer)

@@ -31,6 +31,7 @@ static inline vf vf_sub(vf a, vf b) { return _mm_sub_ps(a, b); }
 static inline vf vf_mul(vf a, vf b) { return _mm_mul_ps(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
 static inline vf vf_sqrt(vf a) { return _mm_sqrt_ps(a); }
+static inline vf vf_min(vf a, vf b) { return _mm_min_ps(a, b); }
 #define SK_MR 4
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10sse4
