@@ -32,14 +32,11 @@
     if (!w) return SK_ENOMEM;                                                                  \
     int prop = nan == SK_NAN_PROPAGATE;                                                        \
     SK_K->col_argbest_##S(x, rows, cols, ldx, largest, prop, w);                              \
-    const double start = largest ? -INFINITY : INFINITY;                                       \
     for (size_t j = 0; j < cols; j++) {                                                        \
-      index[j] = SK_NO_INDEX;                                                                  \
       if (prop && w[pad + j] < INFINITY) index[j] = (size_t)w[pad + j]; /* the first NaN */    \
       else if (w[j] >= 0) index[j] = (size_t)w[j];                                             \
-      else /* nothing beat the start value: its first occurrence, if any (rare) */            \
-        for (size_t r = 0; r < rows; r++)                                                      \
-          if ((double)x[r * ldx + j] == start) { index[j] = r; break; }                       \
+      else /* nothing beat the start value (rare): the 1-D kernel finds its first occurrence */ \
+        index[j] = rows ? SK_K->argbest1d_##S(x + j, rows, ldx, largest, 0) : SK_NO_INDEX;     \
     }                                                                                          \
     free(w);                                                                                   \
     return SK_OK;                                                                              \

@@ -203,7 +203,7 @@ static inline size_t rnd_below(uint64_t *st, size_t n) {
 
 size_t sk_sel_sample_size(size_t n) {
   /* ~ n^(2/3): balances selecting in the sample against selecting in the buffer */
-  size_t ns = (size_t)(1.0 * pow((double)n, 2.0 / 3.0));
+  size_t ns = (size_t)pow((double)n, 2.0 / 3.0);
   if (ns < 64) ns = 64;
   if (ns > 32768) ns = 32768;
   return ns > n / 4 ? n / 4 : ns;
