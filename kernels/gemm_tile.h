@@ -71,7 +71,7 @@ void SK_FN(SK_CAT(gemm_pack_a_, S))(int ta, const T *a, size_t lda, size_t mc, s
  * vectors), with A(i, p) read as the expression AEL. One body, two instances: packed A (one
  * pointer walking the panel, so the loop needs no per-row address registers) and A in place
  * (row pointers, for the direct path). */
-#define KLOOP(kc, AEL, PF, bp, acc)                                                                \
+#define KLOOP(kc, AEL, PF, bp, acc, NV)                                                            \
   do {                                                                                           \
     _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++)                                      \
       _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) acc[i][j] = V_(zero)();             \
@@ -79,10 +79,10 @@ void SK_FN(SK_CAT(gemm_pack_a_, S))(int ta, const T *a, size_t lda, size_t mc, s
     for (size_t p = 0; p < (kc); p++, pb_ += NR) {                                               \
       V bv[GNV];                                                                                 \
       PF;                                                                                        \
-      _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++) bv[j] = V_(loadu)(pb_ + j * VN);   \
+      _Pragma("GCC unroll 4") for (int j = 0; j < (NV); j++) bv[j] = V_(loadu)(pb_ + j * VN);  \
       _Pragma("GCC unroll 16") for (int i = 0; i < GMR; i++) {                                  \
         V av = V_(set1)(AEL);                                                                    \
-        _Pragma("GCC unroll 4") for (int j = 0; j < GNV; j++)                                   \
+        _Pragma("GCC unroll 4") for (int j = 0; j < (NV); j++)                                  \
           acc[i][j] = V_(fmadd)(av, bv[j], acc[i][j]);                                           \
       }                                                                                          \
     }                                                                                            \
@@ -94,12 +94,16 @@ static inline __attribute__((always_inline)) void FN(kloop_packed)(size_t kc, co
    * block is harmless: prefetches never fault) */
   KLOOP(kc, ap[p * GMR + (size_t)i],
         (__builtin_prefetch(bp + (p + GKC_PF) * NR, 0, 3),
-         __builtin_prefetch(bp + (p + GKC_PF) * NR + 64 / sizeof(T), 0, 3)), bp, acc);
+         __builtin_prefetch(bp + (p + GKC_PF) * NR + 64 / sizeof(T), 0, 3)), bp, acc, GNV);
 }
+/* nv (a constant where inlined) = vectors of the panel in use: a panel of <= VN columns (n
+ * small, or the last panel) runs one vector per row instead of GNV, halving its multiplies
+ * (the unused accumulators are still zeroed: free, and the store never reads them). */
 static inline __attribute__((always_inline)) void FN(kloop_rows)(size_t kc, const T *const *ar,
                                                                  size_t cs, const T *bp,
-                                                                 V acc[GMR][GNV]) {
-  KLOOP(kc, ar[i][p * cs], (void)0, bp, acc);
+                                                                 V acc[GMR][GNV], int nv) {
+  if (nv == 1) KLOOP(kc, ar[i][p * cs], (void)0, bp, acc, 1);
+  else KLOOP(kc, ar[i][p * cs], (void)0, bp, acc, GNV);
 }
 #undef KLOOP
 
@@ -159,7 +163,8 @@ void SK_FN(SK_CAT(gemm_macro_, S))(size_t mc, size_t nc, size_t kc, const T *ap,
 
 /* Tall-skinny / short-k path: A read in place (no packing; op(A)(i, p) = a[i * rs + p * cs]),
  * all of op(B) packed in bp (k x n, alpha folded). Each GMR-row strip of A (GMR x k) stays in L1
- * while it meets every B panel; C is written once, row strip by row strip. */
+ * while it meets every B panel; C is written once, row strip by row strip. (Streaming C out with
+ * non-temporal stores from an L1 strip buffer was tried: 0.83-0.93x when C fits L3.) */
 void SK_FN(SK_CAT(gemm_direct_, S))(int ta, const T *a, size_t lda, size_t m, size_t n, size_t k,
                                     const T *bp, T beta, T *c, size_t ldc) {
   size_t rs = ta ? 1 : lda;
@@ -176,8 +181,9 @@ void SK_FN(SK_CAT(gemm_direct_, S))(int ta, const T *a, size_t lda, size_t m, si
         size_t mr2 = m - i0 - GMR < GMR ? m - i0 - GMR : GMR;
         FN(prefetch_c)(c + (i0 + GMR) * ldc + j0, ldc, mr2, nr);
       }
-      if (ta) FN(kloop_rows)(k, ar, lda, bp + j0 * k, acc);
-      else FN(kloop_rows)(k, ar, 1, bp + j0 * k, acc);
+      int nv = nr <= VN ? 1 : GNV;
+      if (ta) FN(kloop_rows)(k, ar, lda, bp + j0 * k, acc, nv);
+      else FN(kloop_rows)(k, ar, 1, bp + j0 * k, acc, nv);
       FN(store)(acc, beta, c + i0 * ldc + j0, ldc, mr, nr);
     }
   }
