@@ -38,40 +38,39 @@ static double F(row_maxabs_)(const T *r, size_t d) {
 
 static sk_status F(cos_prep_)(const sk_kernels *K, const T *x, size_t n, size_t d, size_t ld,
                               const T **xs, size_t *lds, T **owned, double *norm) {
+  /* A row's f64 sum of squares s bounds its max |x|: max^2 <= s <= d * max^2 (rounding aside), so
+   * s inside [2 d COS_LO^2, COS_HI^2 / 2] proves the row in range without a max scan; only rows
+   * outside it (or zero, huge, NaN) are scanned. Its root is the norm when no row needs scaling. */
+  double lo2 = 2.0 * (double)d * COS_LO * COS_LO, hi2 = 0.5 * COS_HI * COS_HI;
   int need = 0;
   *xs = x;
   *lds = ld;
   *owned = NULL;
-  for (size_t i = 0; i < n && !need; i++) {
-    double m = F(row_maxabs_)(x + i * ld, d);
-    need = isfinite(m) && m > 0 && (m < COS_LO || m > COS_HI);
-  }
-  if (need) {
-    size_t bytes;
-    if (!sk_mul_ok(n, d, TSZ, &bytes)) return SK_EOVERFLOW;
-    T *c = malloc(bytes ? bytes : 1);
-    if (!c) return SK_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-      double m = F(row_maxabs_)(x + i * ld, d);
-      int e = 0;
-      if (isfinite(m) && m > 0) frexp(m, &e);
-      for (size_t k = 0; k < d; k++) c[i * d + k] = (T)ldexp((double)x[i * ld + k], -e);
-    }
-    *xs = c;
-    *lds = d;
-    *owned = c;
-  }
   for (size_t i = 0; i < n; i++) {
-    double s = K->F(dot_)(*xs + i * *lds, *xs + i * *lds, d);
+    double s = K->F(dot_)(x + i * ld, x + i * ld, d);
+    norm[i] = s > 0 && isfinite(s) ? sqrt(s) : NAN;
+    if (!need && !(s >= lo2 && s <= hi2)) {
+      double m = F(row_maxabs_)(x + i * ld, d);
+      need = isfinite(m) && m > 0 && (m < COS_LO || m > COS_HI);
+    }
+  }
+  if (!need) return SK_OK;
+  size_t bytes;
+  if (!sk_mul_ok(n, d, TSZ, &bytes)) return SK_EOVERFLOW;
+  T *c = malloc(bytes ? bytes : 1);
+  if (!c) return SK_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    double m = F(row_maxabs_)(x + i * ld, d);
+    int e = 0;
+    if (isfinite(m) && m > 0) frexp(m, &e);
+    for (size_t k = 0; k < d; k++) c[i * d + k] = (T)ldexp((double)x[i * ld + k], -e);
+    double s = K->F(dot_)(c + i * d, c + i * d, d);
     norm[i] = s > 0 && isfinite(s) ? sqrt(s) : NAN;
   }
+  *xs = c;
+  *lds = d;
+  *owned = c;
   return SK_OK;
-}
-
-static inline T F(cos_finish_)(int kind, double dot, double nx, double ny) {
-  double c = dot / (nx * ny);
-  c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
-  return (T)(kind == SK_METRIC_COSINE_DISTANCE ? 1.0 - c : c);
 }
 
 /* The operands of a tiled call: x and y as the kernels read them (rescaled copies for cosine
@@ -129,9 +128,8 @@ static void F(dist_block_)(void *ctx, size_t b) {
   j->K->F(dist_)(cos ? SK_KIND_DOT : j->kind, j->x + i0 * j->ldx, j->ldx, m, j->yp + c0 * j->d,
                  j->ny - c0, j->d, j->gamma, j->out + i0 * j->ldo + c0, j->ldo);
   if (cos)
-    for (size_t i = i0; i < i0 + m; i++)
-      for (size_t c = c0; c < j->ny; c++)
-        j->out[i * j->ldo + c] = F(cos_finish_)(j->kind, (double)j->out[i * j->ldo + c], j->xn[i], j->yn[c]);
+    j->K->F(cos_rows_)(j->kind == SK_METRIC_COSINE_DISTANCE, j->out + i0 * j->ldo + c0, j->ldo, m,
+                       j->ny - c0, j->xn + i0, j->yn + c0);
 }
 
 /* Validates a cdist-shaped call. */

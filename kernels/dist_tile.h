@@ -423,6 +423,27 @@ void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, co
   FN(sil_flush)(&c);
 }
 
+/* Dot products -> cosine in place, rows [0, m) of out, columns [0, ny): c = dot / (xn[i] * yn[j])
+ * in f64, clamped to [-1, 1] (NaN stays NaN: both compares are false), 1 - c for the distance,
+ * rounded once to T. The same operations as a scalar loop, so the same bits, in vector lanes. */
+void SK_FN(SK_CAT(cos_rows_, S))(int dist, T *out, size_t ldo, size_t m, size_t ny,
+                                 const double *xn, const double *yn) {
+  vd one = vd_set1(1.0), mone = vd_set1(-1.0);
+  for (size_t i = 0; i < m; i++) {
+    T *o = out + i * ldo;
+    vd nx = vd_set1(xn[i]);
+    for (size_t j = 0; j < ny; j += SK_VD_N) {
+      size_t n = ny - j < SK_VD_N ? ny - j : SK_VD_N;
+      vd den = vd_mul(nx, n == SK_VD_N ? vd_loadu(yn + j) : vd_loadu_n(yn + j, n));
+      vd c = vd_div(n == SK_VD_N ? SK_LD((const T *)o + j) : SK_LDN((const T *)o + j, n), den);
+      c = vd_blend(vd_gt(c, one), one, vd_blend(vd_lt(c, mone), mone, c));
+      if (dist) c = vd_sub(one, c);
+      if (n == SK_VD_N) SK_ST(o + j, c);
+      else SK_STN(o + j, c, n);
+    }
+  }
+}
+
 /* Top-k support: the first j >= i whose x[j] is strictly better than thr (greater if largest,
  * else smaller; NaN never is), or n. Whole vectors that cannot enter are skipped with one
  * compare. */

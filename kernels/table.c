@@ -15,7 +15,8 @@
                          .argbest_##S = SK_FN(argbest_##S),                         \
                          .argmin_filt_##S = SK_FN(argmin_filt_##S),                 \
                          .sil_tri_##S = SK_FN(sil_tri_##S),                         \
-                         .topk_next_##S = SK_FN(topk_next_##S), .nr_##S = SK_NV * (LANES)
+                         .topk_next_##S = SK_FN(topk_next_##S),                     \
+                         .cos_rows_##S = SK_FN(cos_rows_##S), .nr_##S = SK_NV * (LANES)
 
 #define SERIES(S) .ar1_##S = SK_FN(ar1_##S), .col_ar1_##S = SK_FN(col_ar1_##S),           \
                   .col_fill_##S = SK_FN(col_fill_##S), .col_zscore_##S = SK_FN(col_zscore_##S), .lag_matrix_##S = SK_FN(lag_matrix_##S), \
