@@ -195,7 +195,7 @@ def pairwise_distances_argmin_min(X, Y, metric="euclidean"):
         _ptr(idx), _ptr(dist)))
     if X.shape[0] and np.any(idx == np.iinfo(np.uintp).max):
         raise ValueError("simdkern: a row of X has NaN distances to every row of Y")
-    return idx.astype(np.intp), dist
+    return idx.view(np.intp), dist  # indices < 2**63: the same bits, no copy
 
 
 def pairwise_distances_argmin(X, Y, metric="euclidean"):
@@ -247,7 +247,7 @@ def topk(a, k, largest=True):
     val = np.empty(k, dtype=dtype)
     _check(getattr(_lib, "sk_topk_" + _sfx(dtype))(_ptr(a), a.size, k, 1 if largest else 0,
                                                     _ptr(idx), _ptr(val)))
-    return idx.astype(np.intp), val
+    return idx.view(np.intp), val  # indices < 2**63: the same bits, no copy
 
 
 def dot(a, b):
@@ -291,7 +291,7 @@ def _argbest(name, a, axis):
         res = np.empty(lanes, dtype=np.uintp)
         ld = m.strides[0] // item if m.shape[0] > 1 else m.shape[1]
         _check(col(m.shape[0], m.shape[1], _ptr(m), ld, 0, res.ctypes.data))
-        return res.astype(np.intp)
+        return res.view(np.intp)
     if a.strides[0] <= 0 or a.strides[1] <= 0 or a.strides[0] % item or a.strides[1] % item:
         a = np.ascontiguousarray(a)
     for k in range(lanes):  # each lane read with its stride, no copy
