@@ -41,18 +41,19 @@ static inline vd transform(vd v, int mode, vd c) {
       vd e = transform(SK_LD(x + v * SK_VD_N), mode, c);                                     \
       cn = vdc_add(cn, vd_isnan(e));                                                         \
       if (FAST) {                                                                            \
-        /* brackets are sorted and disjoint, so (v < lo[i]) holds from some i on: blending   \
-         * down from the top leaves each lane the hi of the last bracket starting at or      \
-         * below it, and one compare with that says whether it is inside any bracket */      \
-        vd hs = hi[K - 1];                                                                   \
-        for (size_t i = K - 1; i > 0; i--) {                                                 \
+        /* brackets are sorted and disjoint, so (v < lo[i]) holds from some i on: raising    \
+         * the hi from the bottom while v >= lo[i] leaves each lane the hi of the last bracket \
+         * starting at or below it (each hi is above the ones before: vd_blend_up), and one   \
+         * compare with that says whether it is inside any bracket */                        \
+        vdm lt0 = vd_lt(e, lo[0]);                                                           \
+        c1[0] = vdc_add(c1[0], lt0);                                                         \
+        vd hs = hi[0];                                                                       \
+        for (size_t i = 1; i < K; i++) {                                                     \
           vdm lt = vd_lt(e, lo[i]);                                                          \
           c1[i] = vdc_add(c1[i], lt);                                                        \
-          hs = vd_blend(lt, hi[i - 1], hs);                                                  \
+          hs = vd_blend_up(lt, hs, hi[i]);                                                   \
         }                                                                                    \
-        vdm lt = vd_lt(e, lo[0]);                                                            \
-        c1[0] = vdc_add(c1[0], lt);                                                          \
-        vdm in = vdm_andnot(lt, vd_le(e, hs));                                               \
+        vdm in = vdm_andnot(lt0, vd_le(e, hs));                                              \
         if ((FAST == 1 || vdm_any(in)) && snb <= scap) snb += vd_compress(sbuf + snb, in, e); \
         continue;                                                                            \
       }                                                                                      \

@@ -57,6 +57,11 @@ static inline vdm vd_isnan(vd a) { return _mm256_cmp_pd(a, a, _CMP_UNORD_Q); }
 static inline vdm vdm_or(vdm a, vdm b) { return _mm256_or_pd(a, b); }
 static inline int vdm_any(vdm m) { return _mm256_movemask_pd(m) != 0; }
 static inline vd vd_blend(vdm m, vd a, vd b) { return _mm256_blendv_pd(b, a, m); }
+/* m ? a : b given b >= a where m is clear: b | m is NaN where m is set, and vmaxpd returns its
+ * second operand on NaN; 2 uops where vblendvpd is 3 on Golden Cove (the fast selection pass
+ * runs one per bracket per vector) */
+#define SK_VD_HAVE_BLEND_UP 1
+static inline vd vd_blend_up(vdm m, vd a, vd b) { return _mm256_max_pd(_mm256_or_pd(b, m), a); }
 /* selection: counters of lanes where a mask holds (a true lane is -1), closed compares */
 typedef __m256i vdc;
 static inline vdc vdc_zero(void) { return _mm256_setzero_si256(); }

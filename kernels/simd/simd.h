@@ -18,7 +18,8 @@
  * selection: vd_le, vdm_andnot(a, b) = !a & b, vdc (per-lane counters: vdc_zero, vdc_add(c, m)
  *   adds 1 where m holds, vdc_sum), vd_abs, vd_round_f32 (to float precision and back),
  *   vd_compress(dst, m, v): store the m lanes of v packed at dst (may write SK_VD_N slots), count;
- *   vdm_bits (lane i -> bit i), vdc_lanes (the counters to memory)
+ *   vdm_bits (lane i -> bit i), vdc_lanes (the counters to memory), vd_blend_up(m, a, b) =
+ *   vd_blend(m, a, b) for callers whose b >= a wherever m is clear (a layer may use a max)
  * vd_erfc (SLEEF u15) and vd_sincospi (sin and cos of pi*a, SLEEF u05): SK_SLEEF_ERFCD and
  *   SK_SLEEF_SINCOSPID in each layer
  * vd_storeu_f32(_n): round f64 lanes to f32 and store; vd_stream / vf_stream: non-temporal store
@@ -149,6 +150,10 @@ static inline size_t vd_compress(double *dst, vdm m, vd v) {
     if (bits >> i & 1) dst[k++] = t[i];
   return k;
 }
+#endif
+
+#ifndef SK_VD_HAVE_BLEND_UP
+static inline vd vd_blend_up(vdm m, vd a, vd b) { return vd_blend(m, a, b); }
 #endif
 
 /* Streaming passes over data larger than the caches prefetch this many bytes ahead: the hardware
