@@ -257,7 +257,7 @@ static void F(argmin_filt_block_)(void *ctx, size_t b) {
   const double tmax = sizeof(T) == 4 ? FLT_MAX : DBL_MAX;
   double xn[AM_ROWS] = {0};
   unsigned char amb[AM_ROWS];
-  T work[2 * AM_ROWS];
+  double work[2 * AM_ROWS];
   const T *x = j->x + i0 * j->ldx;
   size_t *idx = j->idx + i0;
   T *best = j->best + i0;

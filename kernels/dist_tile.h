@@ -241,65 +241,89 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
  * when N >= 4 E0 / u (E0 = (8d + 32) eta; the caller checks) and no overflow when xn, yn <=
  * Tmax / 1024 (larger centres are given +inf bounds: with such x they are farther than any hi).
  * A row's winner b is certain when every other j has lo_j > thr = hi_b (1 + 16u) (also splits
- * the rounded roots of EUC); a row with two candidates is ambiguous (amb[r] = 1). NaN bounds
- * (NaN centres, padding) never pass a compare. Certain rows get Dhat_b recomputed with the tile's
+ * the rounded roots of EUC); a row with two candidates is ambiguous (amb[r] = 1). Bad centres
+ * (NaN, too large) and padding have +inf bounds and zeros in the filter's panels, so for a row
+ * with a finite xn every bound is a number (never NaN) or +inf. Certain rows get Dhat_b recomputed with the tile's
  * own vector ops in its order (set1 x - set1 y, fmadd from k = 0), so the bits are the tile's.
  * xn[r]: the row's squared norm, NaN for rows to leave to the exact path; work: 2 nx. */
+/* Panels per filter group: their dot tiles wait in an L1 buffer (SK_MR x AF_G x NR) so that each
+ * row's bounds over the whole group are judged in one branch-free sweep. */
+#define AF_G 8
+
+/* One row's verdict over a group of W lanes (dots dv, bound terms at ylo/yhi), in f64 lanes (the
+ * bounds only get tighter than the derivation's T roundings): thr = min(thr, least hi * up), then
+ * the lanes with lo < thr are counted from mask bits. The old winner (lo_b = w[0]) stays a
+ * candidate while lo_b < thr. One candidate: it is the row's winner so far; two or more: the row
+ * is ambiguous. w[0], w[1] = lo_b, thr. */
+static inline void FN(filt_row)(const T *dv, const T *ylo, const T *yhi, size_t W, size_t L0,
+                                double xn, double c, double up, size_t *idx, unsigned char *amb,
+                                double *w) {
+  vd m2 = vd_set1(-2.0), xl = vd_set1(xn * (1 - c)), xh = vd_set1(xn * (1 + c));
+  vd hm0 = vd_set1(INFINITY), hm1 = hm0; /* two chains: W is a multiple of 2 vectors (NR) */
+  for (size_t q = 0; q < W; q += 2 * SK_VD_N) {
+    hm0 = vd_min(hm0, vd_fmadd(SK_LD(dv + q), m2, vd_add(xh, SK_LD(yhi + L0 + q))));
+    hm1 = vd_min(hm1, vd_fmadd(SK_LD(dv + q + SK_VD_N), m2, vd_add(xh, SK_LD(yhi + L0 + q + SK_VD_N))));
+  }
+  double hv[SK_VD_N];
+  vd_storeu(hv, vd_min(hm0, hm1));
+  for (int h = SK_VD_N / 2; h > 0; h /= 2) /* pairwise: a short dependency chain */
+    for (int l = 0; l < h; l++) hv[l] = hv[l + h] < hv[l] ? hv[l + h] : hv[l];
+  double tn = hv[0] * up;
+  double thr = tn < w[1] ? tn : w[1];
+  size_t b = *idx, cnt = b != SK_NO_INDEX && w[0] < thr, nb = b;
+  double lb = w[0];
+  vd tv = vd_set1(thr);
+  for (size_t q = 0; q < W; q += SK_VD_N) {
+    vd lo = vd_fmadd(SK_LD(dv + q), m2, vd_add(xl, SK_LD(ylo + L0 + q)));
+    unsigned bits = vdm_bits(vd_lt(lo, tv));
+    if (bits) { /* rare after the first group: only lanes holding candidates */
+      if (!cnt) {
+        double lv[SK_VD_N];
+        vd_storeu(lv, lo);
+        int l = __builtin_ctz(bits);
+        nb = L0 + q + (size_t)l, lb = lv[l];
+      }
+      cnt += (size_t)__builtin_popcount(bits);
+    }
+  }
+  /* the nearest centre always stays a candidate (its lo <= its exact-tile value <= the least hi),
+   * so none at all cannot happen with finite bounds; treat it like a tie, to the exact path */
+  if (cnt != 1) *amb = 1;
+  else *idx = nb, w[0] = lb, w[1] = thr;
+}
+
 void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
                                     size_t d, const double *xn, const T *ylo, const T *yhi,
-                                    double c, size_t *idx, T *best, unsigned char *amb, T *work) {
-  const T eps = (T)(sizeof(T) == 4 ? 0x1p-24 : 0x1p-53), up = (T)1 + 16 * eps;
-  const T lim = (T)((sizeof(T) == 4 ? FLT_MAX : DBL_MAX) / 256);
+                                    double c, size_t *idx, T *best, unsigned char *amb, double *work) {
+  const double up = 1 + 16 * (sizeof(T) == 4 ? 0x1p-24 : 0x1p-53);
+  const double lim = (sizeof(T) == 4 ? FLT_MAX : DBL_MAX) / 256;
   for (size_t r = 0; r < nx; r++) {
     idx[r] = SK_NO_INDEX;
-    amb[r] = xn[r] != xn[r];
-    work[2 * r] = work[2 * r + 1] = (T)INFINITY; /* lo_b, thr */
+    amb[r] = !(xn[r] < INFINITY); /* NaN: left to the exact path by the caller */
+    work[2 * r] = work[2 * r + 1] = INFINITY; /* lo_b, thr */
   }
-  FOR_EACH_TILE(0, x, ldx, nx, yp, ny, d, {
-    (void)nr;
-    for (size_t i = 0; i < mr; i++) {
-      size_t r = i0 + i;
-      if (amb[r]) continue;
-      T thr = work[2 * r + 1];
-      V xl = V_(set1)((T)(xn[r] * (1 - c))), m2 = V_(set1)((T)-2), tv = V_(set1)(thr), lo[SK_NV];
-      int any = 0;
-      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
-        lo[j] = V_(fmadd)(acc[i][j], m2, V_(add)(xl, V_(loadu)(ylo + p * NR + (size_t)j * VN)));
-        any |= V_(any_lt)(lo[j], tv);
+  T dots[SK_MR * AF_G * NR];
+  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
+  for (size_t p0 = 0; p0 < np; p0 += pc) { /* a chunk of panels stays in L2 (FOR_EACH_TILE) */
+    size_t p1 = p0 + pc < np ? p0 + pc : np;
+    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
+      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
+      for (size_t g0 = p0; g0 < p1; g0 += AF_G) {
+        size_t g1 = g0 + AF_G < p1 ? g0 + AF_G : p1, W = (g1 - g0) * NR;
+        for (size_t p = g0; p < g1; p++) {
+          V acc[SK_MR][SK_NV];
+          FN(tile)(0, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
+          _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
+            _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
+              V_(storeu)(dots + (size_t)i * W + (p - g0) * NR + (size_t)j * VN, acc[i][j]);
+        }
+        for (size_t i = 0; i < mr; i++)
+          if (!amb[i0 + i])
+            FN(filt_row)(dots + i * W, ylo, yhi, W, g0 * NR, xn[i0 + i], c, up, idx + i0 + i,
+                         amb + i0 + i, work + 2 * (i0 + i));
       }
-      if (!any) continue;
-      /* the tile's least hi (lane-wise min, then the lanes) gives tn = thr of its best lane;
-         the row stays certain while one candidate (lo < min(thr, tn)) remains */
-      V xh = V_(set1)((T)(xn[r] * (1 + c))), hm = V_(zero)();
-      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
-        V h = V_(fmadd)(acc[i][j], m2, V_(add)(xh, V_(loadu)(yhi + p * NR + (size_t)j * VN)));
-        hm = j ? V_(min)(hm, h) : h;
-      }
-      T hv[VN], lv[VN];
-      V_(storeu)(hv, hm);
-      for (int w = VN / 2; w > 0; w /= 2)
-        for (int l = 0; l < w; l++) hv[l] = hv[l + w] < hv[l] ? hv[l + w] : hv[l];
-      T tn = hv[0] * up;
-      size_t b = idx[r], cnt, nb = SK_NO_INDEX;
-      if (tn < thr) thr = tn, cnt = b != SK_NO_INDEX && !(work[2 * r] >= tn); /* old b: excluded? */
-      else cnt = 1, nb = b; /* b stays a candidate */
-      tv = V_(set1)(thr);
-      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
-        if (!V_(any_lt)(lo[j], tv)) continue;
-        V_(storeu)(lv, lo[j]);
-        for (int l = 0; l < VN; l++)
-          if (lv[l] < thr) {
-            if (cnt++) break;
-            nb = p * NR + (size_t)j * VN + (size_t)l, work[2 * r] = lv[l];
-          }
-      }
-      if (cnt != 1) {
-        amb[r] = 1;
-        continue;
-      }
-      idx[r] = nb, work[2 * r + 1] = thr;
     }
-  });
+  }
   /* the certain rows' exact sums, 8 rows at a time (independent chains) */
   enum { G = 8 };
   size_t rows[G];

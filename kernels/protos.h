@@ -29,7 +29,7 @@ void SK_FN(sel_split)(const double *a, size_t n, double p, double *lt, double *g
                           T *best);                                                               \
   void SK_FN(argmin_filt_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,        \
                               size_t d, const double *xn, const T *ylo, const T *yhi, double c,  \
-                              size_t *idx, T *best, unsigned char *amb, T *work);                \
+                              size_t *idx, T *best, unsigned char *amb, double *work);                \
   void SK_FN(sil_tri_##S)(const T *x, size_t ldx, size_t r0, size_t r1, const T *yp, size_t n,   \
                           size_t d, const size_t *lab, size_t k, double *rs, double *cs,          \
                           size_t ldc, size_t c0);                                                 \
