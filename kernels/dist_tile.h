@@ -270,21 +270,21 @@ static inline void FN(filt_row)(const T *dv, const T *ylo, const T *yhi, size_t 
     for (int l = 0; l < h; l++) hv[l] = hv[l + h] < hv[l] ? hv[l + h] : hv[l];
   double tn = hv[0] * up;
   double thr = tn < w[1] ? tn : w[1];
-  size_t b = *idx, cnt = b != SK_NO_INDEX && w[0] < thr, nb = b;
-  double lb = w[0];
+  size_t b = *idx, cnt = b != SK_NO_INDEX && w[0] < thr, first = SIZE_MAX;
   vd tv = vd_set1(thr);
-  for (size_t q = 0; q < W; q += SK_VD_N) {
+  for (size_t q = 0; q < W; q += SK_VD_N) { /* branch-free: which vector holds the winner is random */
     vd lo = vd_fmadd(SK_LD(dv + q), m2, vd_add(xl, SK_LD(ylo + L0 + q)));
     unsigned bits = vdm_bits(vd_lt(lo, tv));
-    if (bits) { /* rare after the first group: only lanes holding candidates */
-      if (!cnt) {
-        double lv[SK_VD_N];
-        vd_storeu(lv, lo);
-        int l = __builtin_ctz(bits);
-        nb = L0 + q + (size_t)l, lb = lv[l];
-      }
-      cnt += (size_t)__builtin_popcount(bits);
-    }
+    size_t at = q + (size_t)__builtin_ctz(bits | 1u << SK_VD_N);
+    first = first == SIZE_MAX && bits ? at : first;
+    cnt += (size_t)__builtin_popcount(bits);
+  }
+  size_t nb = b;
+  double lb = w[0];
+  if (cnt == 1 && first != SIZE_MAX) { /* the one candidate is new: its lo by the same lane ops */
+    double lv[SK_VD_N];
+    vd_storeu(lv, vd_fmadd(vd_set1((double)dv[first]), m2, vd_add(xl, vd_set1((double)ylo[L0 + first]))));
+    nb = L0 + first, lb = lv[0];
   }
   /* the nearest centre always stays a candidate (its lo <= its exact-tile value <= the least hi),
    * so none at all cannot happen with finite bounds; treat it like a tie, to the exact path */
