@@ -250,52 +250,51 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
  * row's bounds over the whole group are judged in one branch-free sweep. */
 #define AF_G 8
 
-/* One row's verdict over a group of W lanes (dots dv, bound terms at ylo/yhi), in f64 lanes (the
- * bounds only get tighter than the derivation's T roundings): thr = min(thr, least hi * up), then
- * the lanes with lo < thr are counted from mask bits. The old winner (lo_b = w[0]) stays a
- * candidate while lo_b < thr. One candidate: it is the row's winner so far; two or more: the row
- * is ambiguous. w[0], w[1] = lo_b, thr. */
+/* One row's verdict over a group of W lanes (dots dv, bound terms at ylo/yhi + L0), in T as the
+ * derivation assumes: thr = min(thr, least hi * up), then the lanes with lo < thr are counted
+ * from mask bits, without branches (which vector holds the winner is random). The old winner
+ * (lo_b = w[0]) stays a candidate while lo_b < thr. One candidate: the row's winner so far; none
+ * (impossible with finite bounds: the nearest centre's lo <= its exact-tile value <= the least
+ * hi) or two: ambiguous, to the exact path. w[0], w[1] = lo_b, thr (T values, held in double). */
 static inline void FN(filt_row)(const T *dv, const T *ylo, const T *yhi, size_t W, size_t L0,
-                                double xn, double c, double up, size_t *idx, unsigned char *amb,
+                                double xn, double c, T up, size_t *idx, unsigned char *amb,
                                 double *w) {
-  vd m2 = vd_set1(-2.0), xl = vd_set1(xn * (1 - c)), xh = vd_set1(xn * (1 + c));
-  vd hm0 = vd_set1(INFINITY), hm1 = hm0; /* two chains: W is a multiple of 2 vectors (NR) */
-  for (size_t q = 0; q < W; q += 2 * SK_VD_N) {
-    hm0 = vd_min(hm0, vd_fmadd(SK_LD(dv + q), m2, vd_add(xh, SK_LD(yhi + L0 + q))));
-    hm1 = vd_min(hm1, vd_fmadd(SK_LD(dv + q + SK_VD_N), m2, vd_add(xh, SK_LD(yhi + L0 + q + SK_VD_N))));
+  V m2 = V_(set1)((T)-2), xl = V_(set1)((T)(xn * (1 - c))), xh = V_(set1)((T)(xn * (1 + c)));
+  V hm0 = V_(set1)((T)INFINITY), hm1 = hm0; /* two chains: W is a multiple of 2 vectors (NR) */
+  for (size_t q = 0; q < W; q += 2 * VN) {
+    hm0 = V_(min)(hm0, V_(fmadd)(V_(loadu)(dv + q), m2, V_(add)(xh, V_(loadu)(yhi + L0 + q))));
+    hm1 = V_(min)(hm1, V_(fmadd)(V_(loadu)(dv + q + VN), m2, V_(add)(xh, V_(loadu)(yhi + L0 + q + VN))));
   }
-  double hv[SK_VD_N];
-  vd_storeu(hv, vd_min(hm0, hm1));
-  for (int h = SK_VD_N / 2; h > 0; h /= 2) /* pairwise: a short dependency chain */
+  T hv[VN];
+  V_(storeu)(hv, V_(min)(hm0, hm1));
+  for (int h = VN / 2; h > 0; h /= 2) /* pairwise: a short dependency chain */
     for (int l = 0; l < h; l++) hv[l] = hv[l + h] < hv[l] ? hv[l + h] : hv[l];
-  double tn = hv[0] * up;
-  double thr = tn < w[1] ? tn : w[1];
-  size_t b = *idx, cnt = b != SK_NO_INDEX && w[0] < thr, first = SIZE_MAX;
-  vd tv = vd_set1(thr);
-  for (size_t q = 0; q < W; q += SK_VD_N) { /* branch-free: which vector holds the winner is random */
-    vd lo = vd_fmadd(SK_LD(dv + q), m2, vd_add(xl, SK_LD(ylo + L0 + q)));
-    unsigned bits = vdm_bits(vd_lt(lo, tv));
-    size_t at = q + (size_t)__builtin_ctz(bits | 1u << SK_VD_N);
+  T tn = hv[0] * up, thr = tn < (T)w[1] ? tn : (T)w[1];
+  size_t b = *idx, cnt = b != SK_NO_INDEX && (T)w[0] < thr, first = SIZE_MAX;
+  V tv = V_(set1)(thr);
+  for (size_t q = 0; q < W; q += VN) {
+    V lo = V_(fmadd)(V_(loadu)(dv + q), m2, V_(add)(xl, V_(loadu)(ylo + L0 + q)));
+    unsigned bits = V_(lt_bits)(lo, tv);
+    size_t at = q + (size_t)__builtin_ctz(bits | 1u << VN);
     first = first == SIZE_MAX && bits ? at : first;
     cnt += (size_t)__builtin_popcount(bits);
   }
-  size_t nb = b;
-  double lb = w[0];
-  if (cnt == 1 && first != SIZE_MAX) { /* the one candidate is new: its lo by the same lane ops */
-    double lv[SK_VD_N];
-    vd_storeu(lv, vd_fmadd(vd_set1((double)dv[first]), m2, vd_add(xl, vd_set1((double)ylo[L0 + first]))));
-    nb = L0 + first, lb = lv[0];
+  if (cnt != 1) {
+    *amb = 1;
+    return;
   }
-  /* the nearest centre always stays a candidate (its lo <= its exact-tile value <= the least hi),
-   * so none at all cannot happen with finite bounds; treat it like a tie, to the exact path */
-  if (cnt != 1) *amb = 1;
-  else *idx = nb, w[0] = lb, w[1] = thr;
+  if (first != SIZE_MAX) { /* the candidate is new: its lo by the same lane ops */
+    T lv[VN];
+    V_(storeu)(lv, V_(fmadd)(V_(set1)(dv[first]), m2, V_(add)(xl, V_(set1)(ylo[L0 + first]))));
+    *idx = L0 + first, w[0] = lv[0];
+  }
+  w[1] = thr;
 }
 
 void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
                                     size_t d, const double *xn, const T *ylo, const T *yhi,
                                     double c, size_t *idx, T *best, unsigned char *amb, double *work) {
-  const double up = 1 + 16 * (sizeof(T) == 4 ? 0x1p-24 : 0x1p-53);
+  const T up = (T)1 + 16 * (T)(sizeof(T) == 4 ? 0x1p-24 : 0x1p-53);
   const double lim = (sizeof(T) == 4 ? FLT_MAX : DBL_MAX) / 256;
   for (size_t r = 0; r < nx; r++) {
     idx[r] = SK_NO_INDEX;

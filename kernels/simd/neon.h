@@ -45,6 +45,10 @@ static inline void sk_stream_fence(void) {}
 static inline int vd_any_lt(vd a, vd b) { return vmaxvq_u32(vreinterpretq_u32_u64(vcltq_f64(a, b))) != 0; }
 static inline int vd_any_gt(vd a, vd b) { return vmaxvq_u32(vreinterpretq_u32_u64(vcgtq_f64(a, b))) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return vmaxvq_u32(vcltq_f32(a, b)) != 0; }
+static inline unsigned vf_lt_bits(vf a, vf b) {
+  static const uint32_t w[4] = {1, 2, 4, 8};
+  return vaddvq_u32(vandq_u32(vcltq_f32(a, b), vld1q_u32(w)));
+}
 static inline int vf_any_gt(vf a, vf b) { return vmaxvq_u32(vcgtq_f32(a, b)) != 0; }
 typedef uint64x2_t vdm;
 static inline vdm vd_lt(vd a, vd b) { return vcltq_f64(a, b); }

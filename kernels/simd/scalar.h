@@ -54,6 +54,7 @@ static inline void sk_stream_fence(void) {}
 static inline int vd_any_lt(vd a, vd b) { return a < b; }
 static inline int vd_any_gt(vd a, vd b) { return a > b; }
 static inline int vf_any_lt(vf a, vf b) { return a < b; }
+static inline unsigned vf_lt_bits(vf a, vf b) { return a < b; }
 static inline int vf_any_gt(vf a, vf b) { return a > b; }
 /* lane masks */
 typedef int vdm;

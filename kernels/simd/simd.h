@@ -12,7 +12,8 @@
  * f32 lanes for matrix kernels (they accumulate in the input type): vf, SK_VF_N, vf_zero vf_set1
  *   vf_loadu vf_loadu_n vf_storeu vf_storeu_n vf_add vf_sub vf_mul vf_fmadd vf_sqrt
  *   vf_min (NaN-free operands only, like vd_min)
- * vd_any_lt/gt, vf_any_lt/gt: does any lane of a compare (ordered) below/above b
+ * vd_any_lt/gt, vf_any_lt/gt: does any lane of a compare (ordered) below/above b;
+ *   vd_lt_bits / vf_lt_bits: which lanes are (ordered) below b, lane i -> bit i
  * vdm (lane mask): vd_lt vd_gt vd_isnan vdm_or vdm_any vd_blend(m, a, b) = m ? a : b
  * vd_exp / vf_exp: SLEEF's u10 exp for this ISA (SK_SLEEF_EXPD/F name it in each layer)
  * selection: vd_le, vdm_andnot(a, b) = !a & b, vdc (per-lane counters: vdc_zero, vdc_add(c, m)
@@ -151,6 +152,8 @@ static inline size_t vd_compress(double *dst, vdm m, vd v) {
   return k;
 }
 #endif
+
+static inline unsigned vd_lt_bits(vd a, vd b) { return vdm_bits(vd_lt(a, b)); }
 
 #ifndef SK_VD_HAVE_BLEND_UP
 static inline vd vd_blend_up(vdm m, vd a, vd b) { return vd_blend(m, a, b); }

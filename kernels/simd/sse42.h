@@ -46,6 +46,7 @@ static inline void sk_stream_fence(void) { _mm_sfence(); }
 static inline int vd_any_lt(vd a, vd b) { return _mm_movemask_pd(_mm_cmplt_pd(a, b)) != 0; }
 static inline int vd_any_gt(vd a, vd b) { return _mm_movemask_pd(_mm_cmpgt_pd(a, b)) != 0; }
 static inline int vf_any_lt(vf a, vf b) { return _mm_movemask_ps(_mm_cmplt_ps(a, b)) != 0; }
+static inline unsigned vf_lt_bits(vf a, vf b) { return (unsigned)_mm_movemask_ps(_mm_cmplt_ps(a, b)); }
 static inline int vf_any_gt(vf a, vf b) { return _mm_movemask_ps(_mm_cmpgt_ps(a, b)) != 0; }
 typedef __m128d vdm;
 static inline vdm vd_lt(vd a, vd b) { return _mm_cmplt_pd(a, b); }
