@@ -228,6 +228,24 @@ sk_status sk_sel_col_sample(const void *x, int f32, size_t rows, size_t cols, si
   return SK_OK;
 }
 
+/* Bracket buffers (and the fast pass's shared buffer) for the planned brackets. */
+static sk_status plan_alloc(sk_sel_job *job, size_t cap_total) {
+  /* The fast first pass suits continuous data: a degenerate bracket (the sample's value repeats
+   * across the margin) means runs of duplicates, which would flood its shared buffer. */
+  job->fast = job->allow_fast && job->attempt == 0 && job->nb <= SK_SEL_MAXB && job->src.n > SMALL;
+  for (size_t i = 0; i < job->nb; i++) job->fast &= job->b[i].lo < job->b[i].hi;
+  size_t shared = job->fast ? cap_total + 64 : 0;
+  job->mem = malloc((cap_total + job->nb * SK_SEL_SLACK + shared + SK_SEL_SLACK) * sizeof(double));
+  if (!job->mem) { job->nb = 0; return SK_ENOMEM; }
+  double *p = job->mem;
+  for (size_t i = 0; i < job->nb; i++) {
+    job->b[i].buf = p;
+    p += job->b[i].cap + SK_SEL_SLACK;
+  }
+  job->shared = (sk_bracket){.buf = p, .cap = shared};
+  return SK_OK;
+}
+
 sk_status sk_sel_plan(sk_sel_job *job) {
   const sk_sel_src *s = &job->src;
   size_t n = s->n;
@@ -235,7 +253,7 @@ sk_status sk_sel_plan(sk_sel_job *job) {
   size_t *rk = NULL;
   double *smp = NULL;
   sk_status st = SK_ENOMEM;
-  size_t cap_total = 0;
+  size_t cap_total = 0, sv_kept = 0;
   if (n <= SMALL) goto whole;
   {
     int given = job->sample && job->attempt == 0; /* a column sample gathered row by row */
@@ -253,6 +271,7 @@ sk_status sk_sel_plan(sk_sel_job *job) {
       double v = given ? job->sample[i] : src_val(s, rnd_below(&seed, n));
       if (v == v) smp[sv++] = v;
     }
+    sv_kept = sv;
     size_t m_est = (size_t)((double)n * (double)sv / (double)ns + 0.5);
     size_t nr = sv && m_est ? job->ranks(m_est, job->ctx, rk, job->maxr) : 0;
     if (!nr) goto whole_free; /* nothing sampled to bracket with */
@@ -315,31 +334,44 @@ whole: /* one bracket holding every finite value (capped when the sample saw onl
   job->nb = 1;
   cap_total = job->b[0].cap;
 alloc:
-  /* The fast first pass suits continuous data: a degenerate bracket (the sample's value repeats
-   * across the margin) means runs of duplicates, which would flood its shared buffer. */
-  job->fast = job->allow_fast && job->attempt == 0 && job->nb <= SK_SEL_MAXB && n > SMALL;
-  for (size_t i = 0; i < job->nb; i++) job->fast &= job->b[i].lo < job->b[i].hi;
-  size_t shared = job->fast ? cap_total + 64 : 0;
-  job->mem = malloc((cap_total + job->nb * SK_SEL_SLACK + shared + SK_SEL_SLACK) * sizeof(double));
-  if (!job->mem) { job->nb = 0; goto out; }
-  {
-    double *p = job->mem;
-    for (size_t i = 0; i < job->nb; i++) {
-      job->b[i].buf = p;
-      p += job->b[i].cap + SK_SEL_SLACK;
-    }
-    job->shared = (sk_bracket){.buf = p, .cap = shared};
-  }
-  st = SK_OK;
+  st = plan_alloc(job, cap_total);
+  if (st == SK_OK && job->keep_sample && smp && job->attempt == 0)
+    job->kept = smp, job->nkept = sv_kept, smp = NULL;
 out:
   free(smp);
   free(rk);
   return st;
 }
 
+sk_status sk_sel_rebracket(sk_sel_job *job, const double *lohi, size_t nb) {
+  size_t n = job->src.n, cap_total = 0, sv = job->nkept;
+  sk_bracket old[SK_SEL_JOBB];
+  size_t nold = job->nb;
+  memcpy(old, job->b, nold * sizeof *old);
+  free(job->mem), job->mem = NULL;
+  for (size_t i = 0; i < nb; i++) {
+    double lo = lohi[2 * i], hi = lohi[2 * i + 1];
+    size_t cap = 0;
+    for (size_t j = 0; j < nold && !cap; j++)
+      if (old[j].lo == lo && old[j].hi == hi) cap = old[j].cap;
+    if (!cap) { /* the planner's rule, on the sample's count inside */
+      size_t in = 0;
+      for (size_t j = 0; j < sv; j++) in += (job->kept[j] > lo) & (job->kept[j] < hi);
+      cap = (size_t)(1.5 * (double)in / (double)sv * (double)n) + 64;
+      if (cap > n) cap = n;
+    }
+    job->b[i] = (sk_bracket){.lo = lo, .hi = hi, .cap = cap};
+    cap_total += cap;
+  }
+  job->nb = nb;
+  return plan_alloc(job, cap_total);
+}
+
 void sk_sel_free(sk_sel_job *job) {
   free(job->mem);
   job->mem = NULL;
+  free(job->kept);
+  job->kept = NULL, job->nkept = 0;
 }
 
 /* Copy the non-NaN values of the source and sort them: the guaranteed path. */
@@ -438,6 +470,10 @@ static sk_status resolve_retry(sk_sel_job *job, size_t *r, double *vals, size_t 
 
 sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr) {
   return resolve_retry(job, r, vals, nr, 0);
+}
+
+sk_status sk_sel_select(double *a, size_t n, const size_t *r, size_t nr, double *vals) {
+  return select_buf(a, n, r, nr, vals, 0);
 }
 
 /* Order statistics of a buffer we own (no NaN): small ones are sorted, others recurse. */

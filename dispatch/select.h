@@ -38,6 +38,9 @@ typedef struct {
   sk_bracket shared;
   const double *sample; /* optional first-plan sample (transformed values), nsample of them */
   size_t nsample;
+  int keep_sample;      /* the plan hands its sample (non-NaN, transformed) to kept/nkept */
+  double *kept;         /* freed by sk_sel_free */
+  size_t nkept;
 } sk_sel_job;
 
 /* Plans brackets for job (src, ranks, ctx, maxr set by the caller); more than SK_SEL_JOBB wanted
@@ -49,6 +52,12 @@ void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt);
  * r = ranks(m) (returns their count through *nr; 0 when m == 0). */
 sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr);
 void sk_sel_free(sk_sel_job *job);
+/* Replaces the planned brackets by nb <= SK_SEL_MAXB sorted, disjoint closed brackets
+ * [lohi[2i], lohi[2i+1]], sized from the kept sample (which must be there). A bracket equal to
+ * a planned one keeps its planned size. */
+sk_status sk_sel_rebracket(sk_sel_job *job, const double *lohi, size_t nb);
+/* Values at ascending ranks r of a NaN-free buffer we own (reordered). */
+sk_status sk_sel_select(double *a, size_t n, const size_t *r, size_t nr, double *vals);
 /* How many values a plan samples from n. */
 size_t sk_sel_sample_size(size_t n);
 /* One sample for every column of a rows x cols matrix, gathered from whole random rows (the

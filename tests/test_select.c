@@ -339,3 +339,119 @@ Test(select, bad_arguments) {
   cr_assert_eq(sk_col_quantile_f64(0, 4, NULL, 4, qok, 1, SK_QUANTILE_LINEAR, SK_NAN_OMIT, out), SK_OK);
   for (int i = 0; i < 4; i++) cr_assert(isnan(out[i]));
 }
+
+/* ---- median + MAD in one pass (SIMDKERN_MAD_FUSE: 0 two passes, 1 fused at any size,
+ * require: fused or SK_ENOTSUP) against the sort reference, f32 and f64, every ISA ---- */
+static double gauss(uint64_t *s) {
+  double u = sk_unif(s) * 0.5 + 0.5, v = sk_unif(s) * 0.5 + 0.5; /* (0, 1] */
+  return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
+}
+/* 0 normal, 1 lognormal, 2 exponential, 3 few distinct, 4 many duplicates, 5 all equal, 6 sorted,
+ * 7 reversed, 8 1e8 + noise, 9 -1e8 + noise, 10 normal with NaN, 11 normal with +-Inf,
+ * 12 two separated clusters (median bracket wider than the MAD: never fused) */
+#define NMADPAT 13
+static void fill_mad(double *x, size_t n, int pat, uint64_t *s) {
+  for (size_t i = 0; i < n; i++) {
+    double g = gauss(s);
+    switch (pat) {
+    case 0: x[i] = g; break;
+    case 1: x[i] = exp(g); break;
+    case 2: x[i] = -log(sk_unif(s) * 0.5 + 0.5); break;
+    case 3: x[i] = (double)(sk_rng(s) % 10); break;
+    case 4: x[i] = round(g * 4) / 4; break;
+    case 5: x[i] = -3.5; break;
+    case 6: x[i] = (double)i / (double)n; break;
+    case 7: x[i] = (double)(n - i) * 3; break;
+    case 8: x[i] = 1e8 + g; break;
+    case 9: x[i] = -1e8 + g * 1e-3; break;
+    case 10: x[i] = sk_rng(s) % 50 == 0 ? NAN : g; break;
+    case 11: x[i] = sk_rng(s) % 50 == 0 ? (g < 0 ? -INFINITY : INFINITY) : g; break;
+    default: x[i] = (i % 2 ? 10 : -10) + g * 0.01; break;
+    }
+  }
+}
+
+/* median and MAD of x (the float values when f32) under the current SIMDKERN_MAD_FUSE */
+static void check_mad(const double *x, const float *xf, size_t n, int f32, int pat, sk_isa isa,
+                      const char *mode, int must_fuse) {
+  double *conv = malloc((n + 1) * sizeof *conv);
+  for (size_t i = 0; i < n; i++) conv[i] = f32 ? (double)xf[i] : x[i];
+  sorted s = ref_sorted(conv, n, 1, 0, 0, f32);
+  for (int omit = 0; omit < 2; omit++) {
+    sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+    double med = -1, mad = -1, want = ref_median(s, omit, f32), wmad = NAN;
+    if (!isnan(want)) {
+      sorted d = ref_sorted(conv, n, 1, 1, want, f32);
+      wmad = d.nan > s.nan ? NAN : ref_median(d, 1, f32);
+      free(d.v);
+    }
+    sk_status st = f32 ? sk_median_mad_f32(xf, n, 1, pol, &med, &mad) : sk_median_mad_f64(x, n, 1, pol, &med, &mad);
+    if (!must_fuse && st == SK_ENOTSUP) continue; /* require mode: this input is not fused */
+    cr_assert_eq(st, SK_OK, "%s isa=%s n=%zu pattern=%d f32=%d omit=%d: status %d", mode,
+                 sk_isa_name(isa), n, pat, f32, omit, (int)st);
+    cr_assert((isnan(med) && isnan(want)) || med == want, "%s median isa=%s n=%zu pattern=%d f32=%d omit=%d: %.17g want %.17g",
+              mode, sk_isa_name(isa), n, pat, f32, omit, med, want);
+    cr_assert((isnan(mad) && isnan(wmad)) || mad == wmad, "%s mad isa=%s n=%zu pattern=%d f32=%d omit=%d: %.17g want %.17g",
+              mode, sk_isa_name(isa), n, pat, f32, omit, mad, wmad);
+  }
+  free(s.v);
+  free(conv);
+}
+
+Test(select, mad_fused_matches_reference) {
+  size_t sizes[] = {0, 1, 2, 3, 4, 257, 2048, 2049, 3000, 10000, 10001, 65536, 100001, 400000};
+  size_t ns = sizeof sizes / sizeof *sizes - (sk_test_small() ? 3 : 0);
+  static const char *modes[] = {"1", "require", "0"};
+  size_t nmax = sizes[ns - 1];
+  double *x = malloc(nmax * sizeof *x);
+  float *xf = malloc(nmax * sizeof *xf);
+  uint64_t s = 99;
+  FOR_EACH_ISA(isa) {
+    for (size_t k = 0; k < ns; k++)
+      for (int pat = 0; pat < NMADPAT; pat++) {
+        size_t n = sizes[k];
+        if (n > 10001 && (pat == 6 || pat == 7 || pat == 9)) continue; /* covered smaller */
+        fill_mad(x, n, pat, &s);
+        for (size_t i = 0; i < n; i++) xf[i] = (float)x[i];
+        for (int f32 = 0; f32 < 2; f32++)
+          for (int m = 0; m < 3; m++) {
+            if (n > 100001 && m > 0) continue;
+            setenv("SIMDKERN_MAD_FUSE", modes[m], 1);
+            check_mad(x, xf, n, f32, pat, isa, modes[m], 0);
+          }
+        unsetenv("SIMDKERN_MAD_FUSE"); /* the default: fused only past the cache sizes */
+        check_mad(x, xf, n, 0, pat, isa, "default", 0);
+      }
+  }
+  free(x), free(xf);
+}
+
+/* The fused path is taken on plain data (require fails with SK_ENOTSUP otherwise), and the two
+ * clusters (|x - median| below the median bracket's width) or a short run take the fallback. */
+Test(select, mad_fused_taken_and_fallback) {
+  size_t n = sk_test_small() ? 20000 : 200001;
+  double *x = malloc(n * sizeof *x);
+  float *xf = malloc(n * sizeof *xf);
+  uint64_t s = 7;
+#ifndef SK_SEL_NARROW /* there, every plan misses: nothing is ever fused */
+  double med, mad;
+  setenv("SIMDKERN_MAD_FUSE", "require", 1);
+  FOR_EACH_ISA(isa) {
+    for (int pat = 0; pat < 3; pat++) { /* normal, lognormal, exponential */
+      fill_mad(x, n, pat, &s);
+      for (size_t i = 0; i < n; i++) xf[i] = (float)x[i];
+      for (int f32 = 0; f32 < 2; f32++) check_mad(x, xf, n, f32, pat, isa, "require", 1);
+    }
+    fill_mad(x, n, 12, &s);
+    cr_assert_eq(sk_median_mad_f64(x, n, 1, SK_NAN_OMIT, &med, &mad), SK_ENOTSUP, "isa=%s: clusters fused", sk_isa_name(isa));
+    cr_assert_eq(sk_median_mad_f64(x, 2000, 1, SK_NAN_OMIT, &med, &mad), SK_ENOTSUP, "isa=%s: n=2000 fused", sk_isa_name(isa));
+  }
+#endif
+  unsetenv("SIMDKERN_MAD_FUSE");
+  FOR_EACH_ISA(isa) { /* and the fallback gives the reference */
+    fill_mad(x, n, 12, &s);
+    for (size_t i = 0; i < n; i++) xf[i] = (float)x[i];
+    for (int f32 = 0; f32 < 2; f32++) check_mad(x, xf, n, f32, 12, isa, "fallback", 1);
+  }
+  free(x), free(xf);
+}
