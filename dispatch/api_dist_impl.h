@@ -24,7 +24,8 @@ static T *F(pack_)(const sk_kernels *K, const T *y, size_t ldy, size_t ny, size_
 /* Cosine needs each row's norm and a dot product that neither overflows nor underflows in T.
  * Rows are scale-free for cosine, so when some row's magnitude is outside [COS_LO, COS_HI] the
  * rows are copied, each scaled by a power of two (exact) to a max |x| in [0.5, 1). norm[i] is
- * the f64 norm of the row used, NaN for zero, NaN or infinite rows (they then give NaN). */
+ * the reciprocal of the f64 norm of the row used (the kernels multiply: see cos_rows in
+ * dist_tile.h), NaN for zero, NaN or infinite rows (they then give NaN). */
 /* max |x| of a row; NaN if the row has one (written as a compare: gcc 12's aarch64 vectorizer
  * crashes on the fmax reduction) */
 static double F(row_maxabs_)(const T *r, size_t d) {
@@ -48,7 +49,7 @@ static sk_status F(cos_prep_)(const sk_kernels *K, const T *x, size_t n, size_t 
   *owned = NULL;
   for (size_t i = 0; i < n; i++) {
     double s = K->F(dot_)(x + i * ld, x + i * ld, d);
-    norm[i] = s > 0 && isfinite(s) ? sqrt(s) : NAN;
+    norm[i] = s > 0 && isfinite(s) ? 1 / sqrt(s) : NAN;
     if (!need && !(s >= lo2 && s <= hi2)) {
       double m = F(row_maxabs_)(x + i * ld, d);
       need = isfinite(m) && m > 0 && (m < COS_LO || m > COS_HI);
@@ -65,7 +66,7 @@ static sk_status F(cos_prep_)(const sk_kernels *K, const T *x, size_t n, size_t 
     if (isfinite(m) && m > 0) frexp(m, &e);
     for (size_t k = 0; k < d; k++) c[i * d + k] = (T)ldexp((double)x[i * ld + k], -e);
     double s = K->F(dot_)(c + i * d, c + i * d, d);
-    norm[i] = s > 0 && isfinite(s) ? sqrt(s) : NAN;
+    norm[i] = s > 0 && isfinite(s) ? 1 / sqrt(s) : NAN;
   }
   *xs = c;
   *lds = d;
@@ -74,7 +75,7 @@ static sk_status F(cos_prep_)(const sk_kernels *K, const T *x, size_t n, size_t 
 }
 
 /* The operands of a tiled call: x and y as the kernels read them (rescaled copies for cosine
- * when needed), their cosine norms, and y packed into panels. */
+ * when needed), their reciprocal cosine norms, and y packed into panels. */
 typedef struct {
   const T *x, *y;
   size_t ldx, ldy;
@@ -115,7 +116,7 @@ typedef struct {
   const T *x, *yp;
   size_t ldx, nx, ny, d, ldo, rows; /* rows per block */
   double gamma;
-  const double *xn, *yn; /* cosine norms */
+  const double *xn, *yn; /* cosine: reciprocal norms */
   T *out;
   int self; /* cdist_self: only columns from the block's first panel on */
 } F(job_);

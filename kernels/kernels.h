@@ -47,8 +47,8 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
   /* first j >= i with x[j] strictly better than thr (NaN never), else n */                     \
   size_t (*topk_next_##S)(const T *x, size_t i, size_t n, T thr, int largest);                   \
   /* dot products in out (m x ny) -> cosine similarity (dist: distance), see dist_tile.h */      \
-  void (*cos_rows_##S)(int dist, T *out, size_t ldo, size_t m, size_t ny, const double *xn,      \
-                       const double *yn);                                                        \
+  void (*cos_rows_##S)(int dist, T *out, size_t ldo, size_t m, size_t ny, const double *rx,      \
+                       const double *ry);                                                        \
   size_t nr_##S; /* rows per packed panel */
 
 /* Time series and SLEEF vector math (series.c, vecmath.c). Column kernels keep per-column state

@@ -34,8 +34,8 @@ void SK_FN(sel_split)(const double *a, size_t n, double p, double *lt, double *g
                           size_t d, const size_t *lab, size_t k, double *rs, double *cs,          \
                           size_t ldc, size_t c0);                                                 \
   size_t SK_FN(topk_next_##S)(const T *x, size_t i, size_t n, T thr, int largest);              \
-  void SK_FN(cos_rows_##S)(int dist, T *out, size_t ldo, size_t m, size_t ny, const double *xn,  \
-                           const double *yn);
+  void SK_FN(cos_rows_##S)(int dist, T *out, size_t ldo, size_t m, size_t ny, const double *rx,  \
+                           const double *ry);
 #define SK_SERIES_PROTOS(T, S)                                                                   \
   void SK_FN(ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);              \
   void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,           \
