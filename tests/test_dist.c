@@ -392,7 +392,8 @@ static double amf_unif(uint64_t *s) { return sk_unif(s); }
   }                                                                                               \
   static void amf_sweep_##S(void) {                                                               \
     static const size_t ds[] = {0, 1, 3, 7, 50, 768}, shp[][2] = {{0, 5}, {1, 1}, {2, 7}, {3, 0}, \
-                                                                   {3, 17}, {67, 100}, {130, 33}}; \
+                                                                   {3, 17}, {67, 100}, {130, 33}, \
+                                                                   {40, 300}}; /* 300: groups */ \
     size_t bad = 0, calls = 0;                                                                    \
     FOR_EACH_ISA(isa) {                                                                           \
       for (int kind = 0; kind < 8; kind++)                                                        \
