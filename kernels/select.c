@@ -136,6 +136,8 @@ static inline vd transform(vd v, int mode, vd c) {
 /* Staged rows with values inside their column's bracket: each set lane is appended to its
  * column's buffer (counted past cap too, so the caller sees an overflow). */
 #define SK_COL_STAGE 64
+/* rows ahead that the first column group prefetches (whole rows) */
+#define SK_COL_PFR 64
 static void col_flush(const double *stage, const unsigned *bits, size_t ns, sk_bracket *b) {
   for (size_t i = 0; i < ns; i++)
     for (unsigned m = bits[i]; m; m &= m - 1) {
@@ -165,7 +167,10 @@ static void col_flush(const double *stage, const unsigned *bits, size_t ns, sk_b
       vdc c1 = vdc_zero(), c2 = vdc_zero(), c3 = vdc_zero(), c4 = vdc_zero(), cn = vdc_zero(); \
       for (size_t r = 0; r < rows; r++) {                                                   \
         const T *p = x + r * ldx + j0;                                                      \
-        SK_PREFETCH(p);                                                                      \
+        if (!j0) /* the first column group brings in whole rows: the later groups then find   \
+                    this block in cache instead of missing on every row's other lines */    \
+          for (size_t o = 0; o < cols * sizeof(T); o += 64)                                  \
+            __builtin_prefetch((const char *)(x + (r + SK_COL_PFR) * ldx) + o, 0, 3);         \
         vd e = transform(w == SK_VD_N ? SK_LD(p) : SK_LDN(p, w), mode, c);                  \
         vdm le_lo = vd_le(e, lo), lt_hi = vd_lt(e, hi);                                      \
         cn = vdc_add(cn, vd_isnan(e));                                                       \
