@@ -136,8 +136,6 @@ static inline vd transform(vd v, int mode, vd c) {
 /* Staged rows with values inside their column's bracket: each set lane is appended to its
  * column's buffer (counted past cap too, so the caller sees an overflow). */
 #define SK_COL_STAGE 64
-/* rows ahead that the first column group prefetches (whole rows) */
-#define SK_COL_PFR 64
 static void col_flush(const double *stage, const unsigned *bits, size_t ns, sk_bracket *b) {
   for (size_t i = 0; i < ns; i++)
     for (unsigned m = bits[i]; m; m &= m - 1) {
@@ -153,6 +151,13 @@ static void col_flush(const double *stage, const unsigned *bits, size_t ns, sk_b
 #define COL_BODY(T)                                                                           \
   static void col_pass_##T(const T *x, size_t rows, size_t cols, size_t ldx, int mode,       \
                            const double *center, sk_bracket *b, size_t *nan) {               \
+    /* The caller passes L2-sized row blocks: every column group after the first reads this \
+     * block from cache, so memory would idle meanwhile. Instead each step prefetches one   \
+     * line of the next block (as many rows as this one; past the matrix a prefetch is      \
+     * harmless): its ~rows x rowb / 64 lines spread over the cols / SK_VD_N x rows steps.   \
+     * 1e6 x 50 f64: median 1.2x, median+MAD 1.2x (AVX2 1.15x) over the first group alone. */ \
+    const char *nb = (const char *)(x + rows * ldx);                                        \
+    size_t rowb = cols * sizeof(T), pr = 0, po = 0;                                          \
     for (size_t j0 = 0; j0 < cols; j0 += SK_VD_N) {                                         \
       size_t w = cols - j0 < SK_VD_N ? cols - j0 : SK_VD_N;                                 \
       double lo_[SK_VD_N], hi_[SK_VD_N], c_[SK_VD_N], stage[SK_COL_STAGE * SK_VD_N];        \
@@ -167,10 +172,10 @@ static void col_flush(const double *stage, const unsigned *bits, size_t ns, sk_b
       vdc c1 = vdc_zero(), c2 = vdc_zero(), c3 = vdc_zero(), c4 = vdc_zero(), cn = vdc_zero(); \
       for (size_t r = 0; r < rows; r++) {                                                   \
         const T *p = x + r * ldx + j0;                                                      \
-        if (!j0) /* the first column group brings in whole rows: the later groups then find   \
-                    this block in cache instead of missing on every row's other lines */    \
-          for (size_t o = 0; o < cols * sizeof(T); o += 64)                                  \
-            __builtin_prefetch((const char *)(x + (r + SK_COL_PFR) * ldx) + o, 0, 3);         \
+        /* one line of the next block per step: it arrives while this block is in cache */  \
+        __builtin_prefetch(nb + pr * ldx * sizeof(T) + po, 0, 3);                            \
+        po += 64;                                                                            \
+        if (po >= rowb) po = 0, pr++;                                                        \
         vd e = transform(w == SK_VD_N ? SK_LD(p) : SK_LDN(p, w), mode, c);                  \
         vdm le_lo = vd_le(e, lo), lt_hi = vd_lt(e, hi);                                      \
         cn = vdc_add(cn, vd_isnan(e));                                                       \
