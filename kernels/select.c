@@ -94,6 +94,10 @@ static inline vd transform(vd v, int mode, vd c) {
     case 12: sel_run_##T(x, nvec, mode, c, b, 4, sh, 0, &cn); break;                         \
     case 13: sel_run_##T(x, nvec, mode, c, b, 4, sh, 1, &cn); break;                         \
     case 14: sel_run_##T(x, nvec, mode, c, b, 4, sh, 2, &cn); break;                         \
+    /* seven quantiles (a common set: 1, 5, 25, 50, 75, 95, 99 %) without an eighth, padding \
+     * bracket: 1/8 less work per value in the compute-bound fast pass */                   \
+    case 22: sel_run_##T(x, nvec, mode, c, b, 7, sh, 1, &cn); break;                         \
+    case 23: sel_run_##T(x, nvec, mode, c, b, 7, sh, 2, &cn); break;                         \
     default: /* padded to SK_SEL_MAXB */                                                     \
       if (f == 2) sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, sh, 2, &cn);                 \
       else if (f) sel_run_##T(x, nvec, mode, c, b, SK_SEL_MAXB, sh, 1, &cn);                 \
@@ -107,7 +111,8 @@ static inline vd transform(vd v, int mode, vd c) {
   static void sel_pass_##T(const T *x, size_t n, size_t stride, int mode, double center,    \
                            sk_bracket *b, size_t nb, sk_bracket *sh, size_t *nan) {          \
     sk_bracket pad[SK_SEL_MAXB];                                                             \
-    if (nb > 4 && nb < SK_SEL_MAXB) { /* pad with empty brackets above every value, so the  \
+    if (nb > 4 && nb < SK_SEL_MAXB && !(nb == 7 && sh)) { /* pad with empty brackets above \
+                                         every value (the fast pass has a 7), so the        \
                                          sorted order the fast pass relies on still holds */ \
       memcpy(pad, b, nb * sizeof *b);                                                        \
       for (size_t i = nb; i < SK_SEL_MAXB; i++)                                              \
