@@ -303,6 +303,10 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
   }
   T dots[SK_MR * AF_G * NR];
   size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
+  /* The caller's next block of rows (as many as these) comes from memory while these tiles
+   * compute: a few of its lines per tile, instead of all at once when its norms are taken. */
+  const char *pf = (const char *)(x + nx * ldx), *pfe = pf + nx * ldx * sizeof(T);
+  size_t pfstep = (nx * ldx * sizeof(T) / 64) / ((nx + SK_MR - 1) / SK_MR * np) + 1;
   for (size_t p0 = 0; p0 < np; p0 += pc) { /* a chunk of panels stays in L2 (FOR_EACH_TILE) */
     size_t p1 = p0 + pc < np ? p0 + pc : np;
     for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
@@ -311,6 +315,7 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
         size_t g1 = g0 + AF_G < p1 ? g0 + AF_G : p1, W = (g1 - g0) * NR;
         for (size_t p = g0; p < g1; p++) {
           V acc[SK_MR][SK_NV];
+          for (size_t q = 0; q < pfstep && pf < pfe; q++, pf += 64) __builtin_prefetch(pf, 0, 2);
           FN(tile)(0, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
           _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
             _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)

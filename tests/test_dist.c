@@ -400,7 +400,7 @@ static double amf_unif(uint64_t *s) { return sk_unif(s); }
         for (size_t di = 0; di < sizeof ds / sizeof *ds; di++)                                    \
           for (size_t si = 0; si < sizeof shp / sizeof *shp; si++) {                              \
             size_t d = ds[di], nx = shp[si][0], ny = shp[si][1], ldx = d + 3, ldy = si % 2 && d ? d : d + 1; \
-            if (d == 768 && nx > 67) continue;                                                    \
+            if (d == 768 && (nx > 67 || ny > 100)) continue; /* emulated setups: time */          \
             T *x = malloc((nx * ldx + 1) * sizeof(T)), *y = malloc((ny * ldy + 1) * sizeof(T));   \
             amf_make_##S(kind, nx, ny, d, ldx, ldy, (uint64_t)(kind * 1000 + di * 10 + si), x, y); \
             for (int mi = 0; mi < 2; mi++) {                                                      \
