@@ -130,10 +130,9 @@ static sk_status check_q(const double *q, size_t nq, int method) {
 }
 
 /* ---- 1-D ---- */
-/* |v - m| in the element type: exactly the ABSDEV(_F32) transform (dispatch/select.c's seen) */
+/* |v - m| in the element type: exactly what the MAD's second pass would see */
 static double absdev(double v, double m, int f32) {
-  v = fabs(v - m);
-  return f32 ? (double)(float)v : v;
+  return sk_sel_view(v, f32 ? SK_SEL_ABSDEV_F32 : SK_SEL_ABSDEV, m);
 }
 
 /* Fusing pays where a pass is bound by memory: in cache, the second pass costs less than the
@@ -160,9 +159,6 @@ static int fuse_mode(size_t n, int f32) {
  * that the element-type rounding of |x - m| cannot carry a value across dlo or dhi. */
 #define WIDEN (0x1p-18) /* relative: well above the rounding of a double or float deviation */
 #define WING_MARGIN 4.0 /* sigmas of the sample rank: the MAD's also carries the median's error */
-#ifndef SAMPLE_SHIFT
-#define SAMPLE_SHIFT 3
-#endif
 
 /* Sets job's brackets to {W1, M, W2} and *dlo, *dhi; 0 when the sample does not allow it. */
 static int plan_wings(sk_sel_job *job, int f32, double *dlo, double *dhi) {

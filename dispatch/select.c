@@ -132,12 +132,14 @@ size_t sk_sort_unique(size_t *r, size_t n) {
 }
 
 /* ---- reading the source ---- */
-/* element i of a float or double array, seen through a mode (what the pass kernels compute) */
-static double seen(const void *x, int f32, size_t i, int mode, double center) {
-  double v = f32 ? (double)((const float *)x)[i] : ((const double *)x)[i];
+double sk_sel_view(double v, int mode, double center) {
   if (mode == SK_SEL_RAW) return v;
   v = fabs(v - center);
   return mode == SK_SEL_ABSDEV_F32 ? (double)(float)v : v;
+}
+/* element i of a float or double array, seen through a mode (what the pass kernels compute) */
+static double seen(const void *x, int f32, size_t i, int mode, double center) {
+  return sk_sel_view(f32 ? (double)((const float *)x)[i] : ((const double *)x)[i], mode, center);
 }
 static double src_val(const sk_sel_src *s, size_t i) {
   return seen(s->x, s->f32, i * s->stride, s->mode, s->center);
