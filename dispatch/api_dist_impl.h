@@ -290,8 +290,9 @@ static void F(argmin_filt_block_)(void *ctx, size_t b) {
   free(buf);
 }
 
-/* The filter's setup: centre norms into per-lane bound terms (NaN for NaN centres and padding,
- * +inf for centres too large to bound). Returns SK_ENOTSUP when the filter does not apply. */
+/* The filter's setup: centre norms into per-lane bound terms (+inf for NaN, infinite or too
+ * large centres and for padding; those centres are zeros in the filter's panels). Returns
+ * SK_ENOTSUP when the filter does not apply. */
 static sk_status F(argmin_filtered_)(const sk_kernels *K, int kind, const T *x, size_t ldx,
                                      size_t nx, const T *y, size_t ldy, const T *yp, size_t ny,
                                      size_t d, size_t *index, T *best) {
