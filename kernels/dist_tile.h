@@ -97,25 +97,39 @@ static inline size_t FN(chunk)(size_t d) {
   return pc ? pc : 1;
 }
 
-/* Runs the body for every (block of SK_MR x rows, packed y panel) pair, panels in L2-sized
- * chunks so a chunk stays cached while every x block passes over it. The body sees i0 and mr
- * (the block's first row and row count), p and nr (the panel and its valid columns) and acc. */
-#define FOR_EACH_TILE(diff, x, ldx, nx, yp, ny, d, ...)                                   \
+/* Runs the body for every block of SK_MR x rows (i0: its first row, mr: its rows) within every
+ * L2-sized chunk [p0, p1) of packed y panels, chunks outer: a chunk stays cached while every x
+ * block passes over it. */
+#define FOR_EACH_BLOCK(nx, ny, d, ...)                                                     \
   do {                                                                                     \
     size_t np_ = ((ny) + NR - 1) / NR, pc_ = FN(chunk)(d);                                 \
-    for (size_t p0_ = 0; p0_ < np_; p0_ += pc_) {                                          \
-      size_t p1_ = p0_ + pc_ < np_ ? p0_ + pc_ : np_;                                      \
+    for (size_t p0 = 0; p0 < np_; p0 += pc_) {                                             \
+      size_t p1 = p0 + pc_ < np_ ? p0 + pc_ : np_;                                         \
       for (size_t i0 = 0; i0 < (nx); i0 += SK_MR) {                                        \
         size_t mr = (nx) - i0 < SK_MR ? (nx) - i0 : SK_MR;                                 \
-        for (size_t p = p0_; p < p1_; p++) {                                               \
-          V acc[SK_MR][SK_NV];                                                             \
-          FN(tile)(diff, (x) + i0 * (ldx), ldx, mr, (yp) + p * NR * (d), d, acc);          \
-          size_t nr = (ny) - p * NR < NR ? (ny) - p * NR : NR;                             \
-          __VA_ARGS__                                                                      \
-        }                                                                                  \
+        __VA_ARGS__                                                                        \
       }                                                                                    \
     }                                                                                      \
   } while (0)
+
+/* Runs the body for every (block of SK_MR x rows, packed y panel) pair in FOR_EACH_BLOCK's
+ * order. The body sees i0 and mr, p and nr (the panel and its valid columns) and acc, the
+ * block's tile (FN(tile)). */
+#define FOR_EACH_TILE(diff, x, ldx, nx, yp, ny, d, ...)                                   \
+  FOR_EACH_BLOCK(nx, ny, d, for (size_t p = p0; p < p1; p++) {                             \
+    V acc[SK_MR][SK_NV];                                                                   \
+    FN(tile)(diff, (x) + i0 * (ldx), ldx, mr, (yp) + p * NR * (d), d, acc);                \
+    size_t nr = (ny) - p * NR < NR ? (ny) - p * NR : NR;                                   \
+    __VA_ARGS__                                                                            \
+  })
+
+/* The register tile to memory, row i at buf + i * ld. */
+static inline __attribute__((always_inline)) void FN(keep_tile)(T *buf, size_t ld,
+                                                                V acc[SK_MR][SK_NV]) {
+  _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
+    _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
+      V_(storeu)(buf + (size_t)i * ld + (size_t)j * VN, acc[i][j]);
+}
 
 /* Copies the roots of a partial tile (rows [0, mr), columns [0, nr)) from sq to out. */
 static inline void FN(put_tile)(const T *sq, size_t mr, size_t nr, T *o, size_t ldo) {
@@ -137,24 +151,16 @@ static void FN(dist_euc)(const T *x, size_t ldx, size_t nx, const T *yp, size_t 
   T sq[SK_MR * NR] = {0}; /* the pending tile's squared distances */
   T *dst = sq, *po = NULL; /* where its roots go; an edge tile's place in out */
   size_t ldd = NR, pm = 0, pn = 0; /* dst's row stride; an edge tile's rows and columns */
-  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
-  for (size_t p0 = 0; p0 < np; p0 += pc) {
-    size_t p1 = p0 + pc < np ? p0 + pc : np;
-    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
-      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
-      for (size_t p = p0; p < p1; p++) {
-        V acc[SK_MR][SK_NV];
-        FN(root_tile)(x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc, sq, dst, ldd);
-        if (pn) FN(put_tile)(sq, pm, pn, po, ldo);
-        _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
-          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) V_(storeu)(sq + i * NR + j * VN, acc[i][j]);
-        size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
-        T *o = out + i0 * ldo + p * NR;
-        if (mr == SK_MR && nr == NR) dst = o, ldd = ldo, pn = 0;
-        else dst = sq, ldd = NR, po = o, pm = mr, pn = nr;
-      }
-    }
-  }
+  FOR_EACH_BLOCK(nx, ny, d, for (size_t p = p0; p < p1; p++) {
+    V acc[SK_MR][SK_NV];
+    FN(root_tile)(x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc, sq, dst, ldd);
+    if (pn) FN(put_tile)(sq, pm, pn, po, ldo);
+    FN(keep_tile)(sq, NR, acc);
+    size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
+    T *o = out + i0 * ldo + p * NR;
+    if (mr == SK_MR && nr == NR) dst = o, ldd = ldo, pn = 0;
+    else dst = sq, ldd = NR, po = o, pm = mr, pn = nr;
+  });
   for (int s = 0; s < SK_MR * SK_NV; s++)
     V_(storeu)(dst + (size_t)(s / SK_NV) * ldd + (size_t)(s % SK_NV) * VN, V_(sqrt)(V_(loadu)(sq + (size_t)s * VN)));
   if (pn) FN(put_tile)(sq, pm, pn, po, ldo);
@@ -302,32 +308,24 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
     work[2 * r] = work[2 * r + 1] = INFINITY; /* lo_b, thr */
   }
   T dots[SK_MR * AF_G * NR];
-  size_t np = (ny + NR - 1) / NR, pc = FN(chunk)(d);
+  size_t np = (ny + NR - 1) / NR;
   /* The caller's next block of rows (as many as these) comes from memory while these tiles
    * compute: a few of its lines per tile, instead of all at once when its norms are taken. */
   const char *pf = (const char *)(x + nx * ldx), *pfe = pf + nx * ldx * sizeof(T);
   size_t pfstep = (nx * ldx * sizeof(T) / 64) / ((nx + SK_MR - 1) / SK_MR * np) + 1;
-  for (size_t p0 = 0; p0 < np; p0 += pc) { /* a chunk of panels stays in L2 (FOR_EACH_TILE) */
-    size_t p1 = p0 + pc < np ? p0 + pc : np;
-    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
-      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
-      for (size_t g0 = p0; g0 < p1; g0 += AF_G) {
-        size_t g1 = g0 + AF_G < p1 ? g0 + AF_G : p1, W = (g1 - g0) * NR;
-        for (size_t p = g0; p < g1; p++) {
-          V acc[SK_MR][SK_NV];
-          for (size_t q = 0; q < pfstep && pf < pfe; q++, pf += 64) __builtin_prefetch(pf, 0, 2);
-          FN(tile)(0, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
-          _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
-            _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++)
-              V_(storeu)(dots + (size_t)i * W + (p - g0) * NR + (size_t)j * VN, acc[i][j]);
-        }
-        for (size_t i = 0; i < mr; i++)
-          if (!amb[i0 + i])
-            FN(filt_row)(dots + i * W, ylo, yhi, W, g0 * NR, xn[i0 + i], c, up, idx + i0 + i,
-                         amb + i0 + i, work + 2 * (i0 + i));
-      }
+  FOR_EACH_BLOCK(nx, ny, d, for (size_t g0 = p0; g0 < p1; g0 += AF_G) {
+    size_t g1 = g0 + AF_G < p1 ? g0 + AF_G : p1, W = (g1 - g0) * NR;
+    for (size_t p = g0; p < g1; p++) {
+      V acc[SK_MR][SK_NV];
+      for (size_t q = 0; q < pfstep && pf < pfe; q++, pf += 64) __builtin_prefetch(pf, 0, 2);
+      FN(tile)(0, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
+      FN(keep_tile)(dots + (p - g0) * NR, W, acc);
     }
-  }
+    for (size_t i = 0; i < mr; i++)
+      if (!amb[i0 + i])
+        FN(filt_row)(dots + i * W, ylo, yhi, W, g0 * NR, xn[i0 + i], c, up, idx + i0 + i,
+                     amb + i0 + i, work + 2 * (i0 + i));
+  });
   /* the certain rows' exact sums, 8 rows at a time (independent chains) */
   enum { G = 8 };
   size_t rows[G];
@@ -429,21 +427,14 @@ void SK_FN(SK_CAT(sil_tri_, S))(const T *x, size_t ldx, size_t r0, size_t r1, co
   T sq[SK_MR * NR] = {0}; /* the pending tile: squared distances, then roots */
   size_t pi = 0, pm = 0, pc = 0, pn = 0; /* its first row, rows, first column, columns */
   const T *xb = x + r0 * ldx, *yb = yp + r0 * d;
-  size_t nx = r1 - r0, ny = n - r0, np = (ny + NR - 1) / NR, chunk = FN(chunk)(d);
-  for (size_t p0 = 0; p0 < np; p0 += chunk) {
-    size_t p1 = p0 + chunk < np ? p0 + chunk : np;
-    for (size_t i0 = 0; i0 < nx; i0 += SK_MR) {
-      size_t mr = nx - i0 < SK_MR ? nx - i0 : SK_MR;
-      for (size_t p = p0; p < p1; p++) {
-        V acc[SK_MR][SK_NV];
-        FN(root_tile)(xb + i0 * ldx, ldx, mr, yb + p * NR * d, d, acc, sq, sq, NR);
-        if (pn) FN(sil_sums)(&c, sq, pi, pm, pc, pn);
-        _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++)
-          _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) V_(storeu)(sq + i * NR + j * VN, acc[i][j]);
-        pi = i0, pm = mr, pc = r0 + p * NR, pn = ny - p * NR < NR ? ny - p * NR : NR;
-      }
-    }
-  }
+  size_t nx = r1 - r0, ny = n - r0;
+  FOR_EACH_BLOCK(nx, ny, d, for (size_t p = p0; p < p1; p++) {
+    V acc[SK_MR][SK_NV];
+    FN(root_tile)(xb + i0 * ldx, ldx, mr, yb + p * NR * d, d, acc, sq, sq, NR);
+    if (pn) FN(sil_sums)(&c, sq, pi, pm, pc, pn);
+    FN(keep_tile)(sq, NR, acc);
+    pi = i0, pm = mr, pc = r0 + p * NR, pn = ny - p * NR < NR ? ny - p * NR : NR;
+  });
   if (pn) {
     for (size_t s = 0; s < SK_MR * NR; s += VN) V_(storeu)(sq + s, V_(sqrt)(V_(loadu)(sq + s)));
     FN(sil_sums)(&c, sq, pi, pm, pc, pn);
@@ -488,5 +479,6 @@ size_t SK_FN(SK_CAT(topk_next_, S))(const T *x, size_t i, size_t n, T thr, int l
 }
 
 #undef FOR_EACH_TILE
+#undef FOR_EACH_BLOCK
 #undef NR
 #undef FN
