@@ -318,23 +318,37 @@ typedef struct {
   const void *x;
 } colmat;
 
-/* Columns short enough for a group of them to fit a cache-sized scratch are copied GROUP
+/* Columns short enough for a group of them to fit a cache-sized scratch are copied a group of
  * adjacent columns at a time (the matrix read row by row, whole cache lines) into contiguous
  * runs, and each run is solved as a 1-D problem: its sample, pass and MAD pass then stay in
- * cache, and a column costs what a 1-D call costs. Taller columns stream through col_pass. */
-#define GROUP 8
+ * cache, and a column costs what a 1-D call costs. Taller columns stream through col_pass.
+ * Groups are as wide as L2 allows (at least 8 columns): a row's slice of 8 doubles spans two
+ * lines 3 times in 4, so narrow groups fetch each line of the matrix about twice. */
+#define GROUP 8                     /* columns per transposed block; the narrowest group */
+#define GROUP_MAX 64
+#define GROUP_L2 ((size_t)3 << 19)  /* 1.5 MB of runs per group: stays in L2 */
 #define GROUP_BYTES ((size_t)16 << 20)
 typedef sk_status (*col_fn)(const void *run, const colmat *c, size_t j, const void *ctx);
 
-/* w <= GROUP columns of x to w contiguous runs of `rows`, 8 rows at a time: each run gets a
- * whole cache line per block (and full-width, vectorisable copies when w == GROUP) */
+/* w columns of x to w contiguous runs of `rows`, 8 rows at a time: each run gets a whole cache
+ * line per block (full-width, vectorisable 8 x 8 copies), the rows CPF ahead prefetched (the
+ * strided reads otherwise wait on L3 here) */
+#define CPF 32
 #define COPY_COLS(T, S)                                                                         \
   static void copy_cols_##S(const T *x, size_t rows, size_t w, size_t ldx, T *d) {              \
-    size_t r0 = 0;                                                                            \
-    if (w == GROUP)                                                                           \
-      for (; r0 + 8 <= rows; r0 += 8)                                                         \
-        for (size_t l = 0; l < GROUP; l++)                                                    \
+    size_t r0 = 0, w8 = w / GROUP * GROUP;                                                    \
+    for (; r0 + 8 <= rows; r0 += 8) {                                                         \
+      for (size_t r = 0; r < 8; r++) {                                                        \
+        const T *q = x + (r0 + r + CPF) * ldx;                                                \
+        for (size_t l = 0; l < w; l += 8) __builtin_prefetch(q + l, 0, 3);                    \
+        __builtin_prefetch(q + w - 1, 0, 3);                                                  \
+      }                                                                                       \
+      for (size_t c0 = 0; c0 < w8; c0 += GROUP)                                               \
+        for (size_t l = c0; l < c0 + GROUP; l++)                                              \
           for (size_t r = 0; r < 8; r++) d[l * rows + r0 + r] = x[(r0 + r) * ldx + l];         \
+      for (size_t l = w8; l < w; l++)                                                         \
+        for (size_t r = 0; r < 8; r++) d[l * rows + r0 + r] = x[(r0 + r) * ldx + l];           \
+    }                                                                                         \
     for (; r0 < rows; r0++)                                                                   \
       for (size_t l = 0; l < w; l++) d[l * rows + r0] = x[r0 * ldx + l];                      \
   }
@@ -369,7 +383,10 @@ static void group_block(void *v, size_t gi) {
 }
 
 static sk_status col_groups(const colmat *c, col_fn fn, const void *ctx) {
-  size_t g = c->cols < GROUP ? c->cols : GROUP, ng = (c->cols + g - 1) / g;
+  size_t g = GROUP_L2 / (c->rows * c->esz + 1) / GROUP * GROUP;
+  g = g < GROUP ? GROUP : g > GROUP_MAX ? GROUP_MAX : g;
+  if (g > c->cols) g = c->cols;
+  size_t ng = (c->cols + g - 1) / g;
   sk_status *st = malloc(ng * sizeof *st), r = SK_OK;
   if (!st) return SK_ENOMEM;
   group_job j = {c, fn, ctx, g, st};
