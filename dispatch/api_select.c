@@ -322,7 +322,7 @@ typedef struct {
  * adjacent columns at a time (the matrix read row by row, whole cache lines) into contiguous
  * runs, and each run is solved as a 1-D problem: its sample, pass and MAD pass then stay in
  * cache, and a column costs what a 1-D call costs. Taller columns stream through col_pass.
- * Groups are as wide as L2 allows (at least 8 columns): a row's slice of 8 doubles spans two
+ * Groups are as wide as L2 allows (at least 8 columns): an unaligned slice of 8 doubles spans two
  * lines 3 times in 4, so narrow groups fetch each line of the matrix about twice. */
 #define GROUP 8                     /* columns per transposed block; the narrowest group */
 #define GROUP_MAX 64
