@@ -355,7 +355,11 @@ typedef sk_status (*col_fn)(const void *run, const colmat *c, size_t j, const vo
 COPY_COLS(float, f32)
 COPY_COLS(double, f64)
 
+/* Test hook: SIMDKERN_COL_STREAM=1 sends every column through the streaming (lanes) kernel, so
+ * tests reach its many-column sweeps without a matrix of hundreds of MB. */
 static int col_grouped(const colmat *c) {
+  const char *e = getenv("SIMDKERN_COL_STREAM");
+  if (e && e[0] == '1') return 0;
   return c->rows <= GROUP_BYTES / (c->esz * GROUP);
 }
 /* Groups are independent (each column's result depends only on its own values), so they run

@@ -283,6 +283,27 @@ Test(select, columns_streamed) {
   free(x), free(xf);
 }
 
+/* The streaming kernel (forced by its test hook) on short, wide matrices: more columns than one
+ * sweep carries on every ISA (16 vectors), a ragged last vector, ld > cols, NaN; the 1-D calls
+ * on each strided column are the reference. */
+Test(select, columns_streamed_wide) {
+  size_t rows = 3001, cols = 133, ldx = 135;
+  uint64_t s = 29;
+  double *x = malloc(rows * ldx * sizeof *x);
+  float *xf = malloc(rows * ldx * sizeof *xf);
+  setenv("SIMDKERN_COL_STREAM", "1", 1);
+  FOR_EACH_ISA(isa) {
+    int pats[2] = {6, 0}, npat = sk_test_small() ? 1 : 2;
+    for (int pi = 0; pi < npat; pi++) {
+      fill(x, rows * ldx, pats[pi], &s);
+      for (size_t i = 0; i < rows * ldx; i++) xf[i] = (float)x[i];
+      check_cols(x, xf, rows, cols, ldx, 1u << SK_QUANTILE_LINEAR, 1, isa, pats[pi]);
+    }
+  }
+  unsetenv("SIMDKERN_COL_STREAM");
+  free(x), free(xf);
+}
+
 /* Column groups run in parallel: 1, 2 and 3 threads give the same bits (and the 1-D answers). */
 Test(select, columns_threads_identical) {
   size_t rows = 3001, cols = 41, ldx = 43, nq = 3;
