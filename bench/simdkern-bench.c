@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "bench_time.h"
+#include "openblas_core.h"
 
 static volatile double sink;
 
@@ -234,6 +235,7 @@ static void *alloc_fill(size_t bytes, int f32, uint64_t seed) {
 int gemm_bench_main(int argc, char **argv);
 
 int main(int argc, char **argv) {
+  openblas_fair_core(argv);
   if (argc > 1 && !strcmp(argv[1], "--gemm")) return gemm_bench_main(argc, argv);
   const char *only = NULL, *json_path = NULL;
   size_t one_d = 768, calls = 0;
@@ -276,8 +278,8 @@ int main(int argc, char **argv) {
   sk_cpu_info_get(&ci);
   printf("# simdkern-bench: %s, clock %.2f GHz (measured), DRAM read %.1f GB/s (measured, 1 core)\n",
          ci.model, ghz, dram);
-  printf("# OpenBLAS core: %s | peers loaded: simsimd %s, numkong %s\n", openblas_core ? openblas_core : "not loaded",
-         peer_lib[0] ? "yes" : "no", peer_lib[1] ? "yes" : "no");
+  printf("# OpenBLAS core: %s%s | peers loaded: simsimd %s, numkong %s\n", openblas_core ? openblas_core : "not loaded",
+         openblas_core ? openblas_core_note() : "", peer_lib[0] ? "yes" : "no", peer_lib[1] ? "yes" : "no");
   printf("# L1 limit = 2 loads x vector width per cycle; ratio = peer time / simdkern time (>1: simdkern faster)\n\n");
 
   FILE *js = json_path ? fopen(json_path, "w") : NULL;
