@@ -165,6 +165,14 @@ static inline vd vd_blend_up(vdm m, vd a, vd b) { return vd_blend(m, a, b); }
 #define SK_PF_BYTES 6144
 #define SK_PREFETCH(p) __builtin_prefetch((const char *)(p) + SK_PF_BYTES, 0, 3)
 
+/* One lane of vd_fmadd / vf_fmadd as a scalar, rounded the same way (fused where the layer fuses),
+ * so a scalar loop can reproduce a vector kernel's bits. */
+#if defined(SK_TARGET_AVX512) || defined(SK_TARGET_AVX2) || defined(SK_TARGET_NEON)
+#define SK_FMADD(a, b, c) _Generic((a), float: __builtin_fmaf, double: __builtin_fma)(a, b, c)
+#else
+#define SK_FMADD(a, b, c) ((a) * (b) + (c)) /* -ffp-contract=off: not fused */
+#endif
+
 /* Loads that follow the pointer's element type, so a kernel body is written once for f32 and f64. */
 #define SK_LD(p) _Generic((p), const float *: vd_load_f32, const double *: vd_loadu)(p)
 #define SK_LDN(p, n) _Generic((p), const float *: vd_load_f32_n, const double *: vd_loadu_n)(p, n)
