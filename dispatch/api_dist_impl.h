@@ -179,12 +179,42 @@ static sk_status F(cdist_any_)(int kind, size_t nx, size_t ny, size_t d, const T
   return SK_OK;
 }
 
+/* Cosine for a query or two: a.a once, a.b and b.b of each row from the many-rows kernel
+ * (one streaming loop over y, the query widened once); every value is sk_cosine_similarity's
+ * for the pair, bit for bit. */
+static sk_status F(cos_queries_)(int dist, size_t nx, size_t ny, size_t d, const T *x, size_t ldx,
+                                 const T *y, size_t ldy, T *out, size_t ldo) {
+  enum { B = 256 };
+  double *qa = malloc((d + 2 * B) * sizeof *qa), *ab = qa + d, *bb = ab + B;
+  if (!qa) return SK_ENOMEM;
+  const sk_kernels *K = SK_K;
+  for (size_t i = 0; i < nx; i++) {
+    const T *a = x + i * ldx;
+    double s[3];
+    K->F(cos_sums_)(a, a, d, s); /* s[1] = a.a, in the order cos_sums takes it with any b */
+    for (size_t k = 0; k < d; k++) qa[k] = (double)a[k];
+    for (size_t j0 = 0; j0 < ny; j0 += B) {
+      size_t nb = ny - j0 < B ? ny - j0 : B;
+      K->F(cos_many_)(qa, y + j0 * ldy, ldy, nb, d, ab, bb);
+      for (size_t j = 0; j < nb; j++) {
+        double t[3] = {ab[j], s[1], bb[j]};
+        double v = F(sk_cos_finish_)(a, y + (j0 + j) * ldy, d, t);
+        out[i * ldo + j0 + j] = (T)(dist ? 1.0 - v : v);
+      }
+    }
+  }
+  free(qa);
+  return SK_OK;
+}
+
 sk_status F(sk_cdist_)(sk_metric m, size_t nx, size_t ny, size_t d, const T *x, size_t ldx,
                        const T *y, size_t ldy, T *out, size_t ldo) {
   if ((unsigned)m > SK_METRIC_COSINE_DISTANCE) return SK_EINVAL;
   sk_status st = F(check_)((int)m, nx, ny, d, x, ldx, y, ldy, out, ldo);
   if (st != SK_OK) return st;
   if (nx <= 2 && d > 0) { /* a query or two: stream y through the pair kernels, no packing */
+    if (m == SK_METRIC_COSINE_SIMILARITY || m == SK_METRIC_COSINE_DISTANCE)
+      return F(cos_queries_)(m == SK_METRIC_COSINE_DISTANCE, nx, ny, d, x, ldx, y, ldy, out, ldo);
     for (size_t i = 0; i < nx; i++)
       for (size_t j = 0; j < ny; j++) {
         double v = 0;

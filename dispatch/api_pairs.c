@@ -44,11 +44,14 @@ static int cos_safe(const double s[3]) {
     }                                                                                       \
     return clamp1(s0 / sqrt(s1 * s2));                                                      \
   }                                                                                         \
+  double sk_cos_finish_##S(const T *a, const T *b, size_t n, const double s[3]) {            \
+    return cos_safe(s) ? clamp1(s[0] / sqrt(s[1] * s[2])) : cos_slow_##S(a, b, n);          \
+  }                                                                                         \
   sk_status sk_cosine_similarity_##S(const T *a, const T *b, size_t n, double *out) {       \
     CHECK(a, b, n, out);                                                                    \
     double s[3] = {0, 0, 0};                                                                \
     if (n) SK_K->cos_sums_##S(a, b, n, s);                                                  \
-    *out = cos_safe(s) ? clamp1(s[0] / sqrt(s[1] * s[2])) : cos_slow_##S(a, b, n);          \
+    *out = sk_cos_finish_##S(a, b, n, s);                                                   \
     return SK_OK;                                                                           \
   }                                                                                         \
   sk_status sk_dot_##S(const T *a, const T *b, size_t n, double *out) {                     \

@@ -25,6 +25,10 @@ static inline const sk_active_t *sk_active(void) {
  * roughly) decides whether threads are worth starting. */
 typedef void (*sk_block_fn)(void *ctx, size_t block);
 void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx);
+/* Cosine similarity from the kernels' sums s = {a.b, a.a, b.b}, as sk_cosine_similarity finishes
+ * it (the scaled slow path where the sums over- or underflow) */
+double sk_cos_finish_f32(const float *a, const float *b, size_t n, const double s[3]);
+double sk_cos_finish_f64(const double *a, const double *b, size_t n, const double s[3]);
 
 /* a * b * c without overflow (SK_EOVERFLOW otherwise) */
 static inline int sk_mul_ok(size_t a, size_t b, size_t c, size_t *out) {

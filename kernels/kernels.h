@@ -94,6 +94,12 @@ typedef struct sk_kernels {
   /* s[0] = a.b, s[1] = a.a, s[2] = b.b */
   void (*cos_sums_f32)(const float *a, const float *b, size_t n, double s[3]);
   void (*cos_sums_f64)(const double *a, const double *b, size_t n, double s[3]);
+  /* ab[j], bb[j] = cos_sums(a, row j)'s s[0], s[2] for ny rows of y, bitwise; a is the query
+   * widened to f64 */
+  void (*cos_many_f32)(const double *a, const float *y, size_t ldy, size_t ny, size_t n,
+                       double *ab, double *bb);
+  void (*cos_many_f64)(const double *a, const double *y, size_t ldy, size_t ny, size_t n,
+                       double *ab, double *bb);
   /* 1-D statistics (stats.c): first index of the min/max (SK_NO_INDEX if none), and
    * out = {count, mean, M2} of the non-NaN elements with *saw_nan set if any was NaN */
   size_t (*argbest1d_f32)(const float *x, size_t n, size_t stride, int largest, int propagate);

@@ -91,5 +91,29 @@
     s[2] = vd_hsum(vd_add(bb0, bb1));                                                             \
   }
 
+/* One query against many rows (cdist with one x row): cos_sums' a.b and b.b for each row, from
+ * the query already widened to f64 (exact), in cos_sums' order, so every value has its bits;
+ * a.a is the caller's (once). Two sums and one widening per vector instead of three and two. */
+#define COS2_STEP(u, va, vb)               \
+  do {                                     \
+    ab##u = vd_fmadd(va, vb, ab##u);       \
+    bb##u = vd_fmadd(vb, vb, bb##u);       \
+  } while (0)
+#define COS2_STEP_AT(u) AT(COS2_STEP, u)
+#define DEFINE_MANY(T, S)                                                                 \
+  void SK_FN(cos_many_##S)(const double *a, const T *y, size_t ldy, size_t ny, size_t n,   \
+                           double *ab, double *bb) {                                      \
+    for (size_t j = 0; j < ny; j++) {                                                     \
+      const T *b = y + j * ldy;                                                          \
+      DECL(SK_U3, ab);                                                                    \
+      DECL(SK_U3, bb);                                                                    \
+      SK_PAIR_LOOP(SK_U3, a, b, n, COS2_STEP, (FOLD(SK_U3, ab), FOLD(SK_U3, bb)));        \
+      ab[j] = vd_hsum(vd_add(ab0, ab1));                                                  \
+      bb[j] = vd_hsum(vd_add(bb0, bb1));                                                  \
+    }                                                                                     \
+  }
+
 DEFINE_PAIRS(float, f32)
 DEFINE_PAIRS(double, f64)
+DEFINE_MANY(float, f32)
+DEFINE_MANY(double, f64)

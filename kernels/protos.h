@@ -7,6 +7,8 @@
   double SK_FN(dot_##S)(const T *a, const T *b, size_t n);                      \
   double SK_FN(sqeuclidean_##S)(const T *a, const T *b, size_t n);              \
   void SK_FN(cos_sums_##S)(const T *a, const T *b, size_t n, double s[3]);                  \
+  void SK_FN(cos_many_##S)(const double *a, const T *y, size_t ldy, size_t ny, size_t n,      \
+                           double *ab, double *bb);                                         \
   size_t SK_FN(argbest1d_##S)(const T *x, size_t n, size_t stride, int largest, int propagate); \
   void SK_FN(col_argbest_##S)(const T *x, size_t rows, size_t cols, size_t ldx, int largest,     \
                               int propagate, double *w);                                          \

@@ -5,7 +5,7 @@
 #include "gemm_blocks.h"
 
 #define PAIRS(S) .dot_##S = SK_FN(dot_##S), .sqeuclidean_##S = SK_FN(sqeuclidean_##S), \
-                 .cos_sums_##S = SK_FN(cos_sums_##S), .argbest1d_##S = SK_FN(argbest1d_##S), \
+                 .cos_sums_##S = SK_FN(cos_sums_##S), .cos_many_##S = SK_FN(cos_many_##S), .argbest1d_##S = SK_FN(argbest1d_##S), \
                  .col_argbest_##S = SK_FN(col_argbest_##S),                     \
                  .moments_##S = SK_FN(moments_##S), .col_moments_##S = SK_FN(col_moments_##S),      \
                  .sel_pass_##S = SK_FN(sel_pass_##S),                           \

@@ -242,6 +242,42 @@ Test(dist, cosine_extreme_magnitudes) {
   }
 }
 
+/* A query or two (the streaming cosine path) gives each pair's sk_cosine_similarity bit for
+ * bit: past one 256-row block, odd d, ld > d, a zero and a NaN row, and magnitudes that send
+ * the sums to the scaled slow path. */
+#define DEFINE_COS_QUERY_TEST(T, S)                                                              \
+  static void cos_queries_##S(void) {                                                            \
+    size_t ny = 300, d = 37, ld = 40;                                                            \
+    static const double sc[] = {1.0, sizeof(T) == 4 ? 1e30 : 1e300, sizeof(T) == 4 ? 1e-41 : 1e-310}; \
+    T *y = fill_##S(ny, d, ld, 5, 1.0), *o = malloc(2 * ny * sizeof(T));                          \
+    memset(y + 10 * ld, 0, d * sizeof(T));                                                       \
+    y[20 * ld + 3] = (T)NAN;                                                                     \
+    for (int si = 0; si < 3; si++) {                                                             \
+      T *x = fill_##S(2, d, ld, 6 + si, sc[si]);                                                 \
+      FOR_EACH_ISA(isa) {                                                                        \
+        for (int mi = 3; mi < 5; mi++)                                                           \
+          for (size_t nx = 1; nx <= 2; nx++) {                                                   \
+            cr_assert_eq(sk_cdist_##S(METRICS[mi], nx, ny, d, x, ld, y, ld, o, ny), SK_OK);      \
+            for (size_t i = 0; i < nx; i++)                                                      \
+              for (size_t j = 0; j < ny; j++) {                                                  \
+                double c;                                                                        \
+                cr_assert_eq(sk_cosine_similarity_##S(x + i * ld, y + j * ld, d, &c), SK_OK);    \
+                T want = (T)(METRICS[mi] == SK_METRIC_COSINE_DISTANCE ? 1.0 - c : c);            \
+                T got = o[i * ny + j];                                                           \
+                cr_assert(got == want || (got != got && want != want),                           \
+                          "%s isa=%s scale %g (%zu,%zu): %.9g want %.9g", MNAME[mi],             \
+                          sk_isa_name(isa), sc[si], i, j, (double)got, (double)want);            \
+              }                                                                                  \
+          }                                                                                      \
+      }                                                                                          \
+      free(x);                                                                                   \
+    }                                                                                            \
+    free(y), free(o);                                                                            \
+  }
+DEFINE_COS_QUERY_TEST(double, f64)
+DEFINE_COS_QUERY_TEST(float, f32)
+Test(dist, cosine_queries_bitwise) { cos_queries_f64(); cos_queries_f32(); }
+
 /* Nearest row: ties to the lowest index, NaN never wins, all-NaN -> SK_NO_INDEX, and the same
  * choice as a brute-force scan of the matching cdist output. */
 #define DEFINE_ARGMIN_TEST(T, S)                                                                 \
