@@ -406,9 +406,9 @@ static sk_status col_groups(const colmat *c, col_fn fn, const void *ctx) {
 static sk_status col_pass(const colmat *c, sel_state *s, int mode, const double *center) {
   int one = 1;
   for (size_t j = 0; j < c->cols; j++) one &= s[j].job.nb == 1;
-  size_t rb = (256 * 1024) / (c->ldx * c->esz + 1);
-  if (rb < 64) rb = 64;
   if (!one) {
+    size_t rb = (256 * 1024) / (c->ldx * c->esz + 1);
+    if (rb < 64) rb = 64;
     for (size_t r0 = 0; r0 < c->rows; r0 += rb) {
       size_t cnt = c->rows - r0 < rb ? c->rows - r0 : rb;
       for (size_t j = 0; j < c->cols; j++) sk_sel_pass(&s[j].job, r0, cnt);
@@ -419,12 +419,9 @@ static sk_status col_pass(const colmat *c, sel_state *s, int mode, const double 
   size_t *nan = calloc(c->cols, sizeof *nan);
   if (!b || !nan) { free(b), free(nan); return SK_ENOMEM; }
   for (size_t j = 0; j < c->cols; j++) b[j] = s[j].job.b[0];
-  const sk_kernels *k = SK_K;
-  for (size_t r0 = 0; r0 < c->rows; r0 += rb) {
-    size_t cnt = c->rows - r0 < rb ? c->rows - r0 : rb;
-    if (c->f32) k->col_sel_pass_f32((const float *)c->x + r0 * c->ldx, cnt, c->cols, c->ldx, mode, center, b, nan);
-    else k->col_sel_pass_f64((const double *)c->x + r0 * c->ldx, cnt, c->cols, c->ldx, mode, center, b, nan);
-  }
+  /* the kernel reads the whole matrix in row order, in L1-sized chunks of its own */
+  if (c->f32) SK_K->col_sel_pass_f32(c->x, c->rows, c->cols, c->ldx, mode, center, b, nan);
+  else SK_K->col_sel_pass_f64(c->x, c->rows, c->cols, c->ldx, mode, center, b, nan);
   for (size_t j = 0; j < c->cols; j++) s[j].job.b[0] = b[j], s[j].job.nan += nan[j];
   free(b), free(nan);
   return SK_OK;
