@@ -65,10 +65,10 @@ size_t sk_sel_sample_size(size_t n);
  * (NULL when the columns are small enough to need none); free() it. */
 sk_status sk_sel_col_sample(const void *x, int f32, size_t rows, size_t cols, size_t ldx, int mode,
                             const double *center, double **out, size_t *ns);
-/* The value of `rank` given ascending ranks r[0..nr) and their values v (rank must be listed). */
 /* A value seen through a mode: itself, |v - center|, or that rounded to float (what the pass
  * kernels compute). */
 double sk_sel_view(double v, int mode, double center);
+/* The value of `rank` given ascending ranks r[0..nr) and their values v (rank must be listed). */
 double sk_value_at(const size_t *r, const double *v, size_t nr, size_t rank);
 /* Sorts a short rank list ascending and drops repeats; returns the new length. */
 size_t sk_sort_unique(size_t *r, size_t n);

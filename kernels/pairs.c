@@ -61,11 +61,17 @@
 #define SQE_STEP(u, va, vb) \
   do { vd d_ = vd_sub(va, vb); acc##u = vd_fmadd(d_, d_, acc##u); } while (0)
 #define SQE_STEP_AT(u) AT(SQE_STEP, u)
-#define COS_STEP(u, va, vb)                \
+/* cos_many's two sums (a.b, b.b), and a.a beside them for the pair kernel */
+#define COS2_STEP(u, va, vb)               \
   do {                                     \
     ab##u = vd_fmadd(va, vb, ab##u);       \
-    aa##u = vd_fmadd(va, va, aa##u);       \
     bb##u = vd_fmadd(vb, vb, bb##u);       \
+  } while (0)
+#define COS2_STEP_AT(u) AT(COS2_STEP, u)
+#define COS_STEP(u, va, vb)                \
+  do {                                     \
+    COS2_STEP(u, va, vb);                  \
+    aa##u = vd_fmadd(va, va, aa##u);       \
   } while (0)
 #define COS_STEP_AT(u) AT(COS_STEP, u)
 
@@ -94,12 +100,6 @@
 /* One query against many rows (cdist with one x row): cos_sums' a.b and b.b for each row, from
  * the query already widened to f64 (exact), in cos_sums' order, so every value has its bits;
  * a.a is the caller's (once). Two sums and one widening per vector instead of three and two. */
-#define COS2_STEP(u, va, vb)               \
-  do {                                     \
-    ab##u = vd_fmadd(va, vb, ab##u);       \
-    bb##u = vd_fmadd(vb, vb, bb##u);       \
-  } while (0)
-#define COS2_STEP_AT(u) AT(COS2_STEP, u)
 #define DEFINE_MANY(T, S)                                                                 \
   void SK_FN(cos_many_##S)(const double *a, const T *y, size_t ldy, size_t ny, size_t n,   \
                            double *ab, double *bb) {                                      \
