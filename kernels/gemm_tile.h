@@ -9,6 +9,8 @@
  * Alpha is folded into B: the direct path (A read in place) needs it there, and for the tall
  * shapes where packing cost shows B is the smaller operand. */
 
+#define GMR SK_CAT(GMR_, S) /* this type's tile (gemm_blocks.h) */
+#define GNV SK_CAT(GNV_, S)
 #define NR (GNV * VN)
 #define FN(name) SK_CAT(name##_, S)
 
@@ -189,5 +191,7 @@ void SK_FN(SK_CAT(gemm_direct_, S))(int ta, const T *a, size_t lda, size_t m, si
   }
 }
 
+#undef GMR
+#undef GNV
 #undef NR
 #undef FN

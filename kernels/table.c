@@ -21,15 +21,15 @@
 #define SERIES(S) .ar1_##S = SK_FN(ar1_##S), .col_ar1_##S = SK_FN(col_ar1_##S),           \
                   .col_fill_##S = SK_FN(col_fill_##S), .col_zscore_##S = SK_FN(col_zscore_##S), .lag_matrix_##S = SK_FN(lag_matrix_##S), \
                   .norm_pvalue_##S = SK_FN(norm_pvalue_##S)
-#define GEMM(S, LANES, KC, NC) .gemm_pack_a_##S = SK_FN(gemm_pack_a_##S),                          \
+#define GEMM(S, LANES)         .gemm_pack_a_##S = SK_FN(gemm_pack_a_##S),                          \
                            .gemm_pack_b_##S = SK_FN(gemm_pack_b_##S),                          \
                            .gemm_macro_##S = SK_FN(gemm_macro_##S),                            \
                            .gemm_direct_##S = SK_FN(gemm_direct_##S),                          \
-                           .gemm_blk_##S = {GMR, GNV * (LANES), GMC, KC,                       \
-                                            NC}
+                           .gemm_blk_##S = {GMR_##S, GNV_##S * (LANES),                        \
+                                            GMR_##S * GMC_BLOCKS, GKC_##S, GNC_##S}
 
 const sk_kernels SK_FN(table) = {
     PAIRS(f32), PAIRS(f64), .sel_split = SK_FN(sel_split), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N), .mr = SK_MR,
     SERIES(f32), SERIES(f64), .dft_twiddles = SK_FN(dft_twiddles), .dft_bin = SK_FN(dft_bin),
-    GEMM(f32, SK_VF_N, GKC_F32, GNC_F32), GEMM(f64, SK_VD_N, GKC_F64, GNC_F64),
+    GEMM(f32, SK_VF_N), GEMM(f64, SK_VD_N),
 };
