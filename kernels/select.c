@@ -15,12 +15,67 @@ static inline vd transform(vd v, int mode, vd c) {
   return mode == SK_SEL_ABSDEV_F32 ? vd_round_f32(v) : v;
 }
 
+#ifdef SK_VD_HAVE_LUT8
+/* Fast pass for 5-7 brackets on an 8-lane layer. Each value's bin g = #(lo[i] <= e) comes from a
+ * three-step binary search with in-register lookups (lo[3], then lo[g+1], then lo[g]); a byte
+ * counter per bin and one compare with hi[g-1] replace K counters and K-1 blends: ~18 port-0/5
+ * operations per vector instead of ~27. Missing brackets' lo are NaN (never <= e), so the
+ * search never enters them; NaN values land in bin 0 and are taken off it (cn counts them).
+ * #(e < lo[i]) = values in bins 0..i. */
+#define SEL_BINS(T)                                                                          \
+  static inline __attribute__((always_inline)) void sel_bins_##T(                           \
+      const T *x, size_t nvec, int mode, vd c, sk_bracket *b, size_t K, sk_bracket *sh,      \
+      const int FAST, vdc *nanc) {                                                           \
+    double t0[8], t1[8], th[8];                                                              \
+    for (size_t i = 0; i < 8; i++) {                                                         \
+      t0[i] = i < K ? b[i].lo : __builtin_nan("");                                           \
+      t1[i] = i + 1 < K ? b[i + 1].lo : __builtin_nan("");                                   \
+      th[i] = i && i <= K ? b[i - 1].hi : __builtin_nan(""); /* bin 0: inside nothing */    \
+    }                                                                                        \
+    vd lo0 = vd_loadu(t0), lo1 = vd_loadu(t1), his = vd_loadu(th), lo3 = vd_set1(t0[3]);     \
+    vdc cn = vdc_zero();                                                                     \
+    size_t bins[8] = {0};                                                                    \
+    double *sbuf = sh->buf;                                                                  \
+    size_t snb = sh->nbuf, scap = sh->cap;                                                   \
+    for (size_t v0 = 0; v0 < nvec; v0 += 255) { /* 255 vectors fill a byte counter */       \
+      size_t v1 = nvec - v0 < 255 ? nvec : v0 + 255;                                         \
+      vdc cnt = vdc_zero();                                                                  \
+      for (size_t v = v0; v < v1; v++) {                                                     \
+        SK_PREFETCH(x + v * SK_VD_N);                                                        \
+        vd e = transform(SK_LD(x + v * SK_VD_N), mode, c);                                   \
+        cn = vdc_add(cn, vd_isnan(e));                                                       \
+        vdc g = vdc_step(vdc_zero(), vd_le(lo3, e), 4);                                      \
+        g = vdc_step(g, vd_le(vd_lut8(lo1, g), e), 2);                                       \
+        g = vdc_step(g, vd_le(vd_lut8(lo0, g), e), 1);                                       \
+        cnt = vdc_bin(cnt, g);                                                               \
+        vdm in = vd_le(e, vd_lut8(his, g));                                                  \
+        if ((FAST == 1 || vdm_any(in)) && snb <= scap) snb += vd_compress(sbuf + snb, in, e); \
+      }                                                                                      \
+      uint64_t l[SK_VD_N];                                                                   \
+      vdc_lanes(l, cnt);                                                                     \
+      for (size_t j = 0; j < SK_VD_N; j++)                                                   \
+        for (size_t k = 0; k < 8; k++) bins[k] += l[j] >> (8 * k) & 255;                    \
+    }                                                                                        \
+    size_t below = 0, nan = vdc_sum(cn);                                                     \
+    for (size_t i = 0; i < K; i++) b[i].lt_lo += (below += bins[i]) - nan;                   \
+    sh->nbuf = snb;                                                                          \
+    *nanc = cn;                                                                              \
+  }
+#define SEL_HAVE_BINS 1
+#define SEL_RUN_BINS(T, FAST) sel_bins_##T(x, nvec, mode, c, b, K, sh, FAST, &cn)
+#else
+#define SEL_BINS(T)
+#define SEL_HAVE_BINS 0
+#define SEL_RUN_BINS(T, FAST) (void)0
+#endif
+
 /* K brackets, K and FAST constants after inlining, so the counters live in registers.
  * Robust (FAST 0): four counts per bracket, open-interval values to each bracket's buffer.
  * Fast (FAST 1): #(v < lo) per bracket, and values in any closed [lo, hi] to one shared buffer;
  * FAST 2 is the same for narrow brackets, where a vector rarely holds an inside value: a
  * predictable branch skips the compress (the port-5 bottleneck) most of the time. */
 #define SEL_BODY(T)                                                                          \
+  SEL_BINS(T)                                                                                \
   static inline __attribute__((always_inline)) void sel_run_##T(                            \
       const T *x, size_t nvec, int mode, vd c, sk_bracket *b, const size_t K,               \
       sk_bracket *sh, const int FAST, vdc *nanc) {                                           \
@@ -81,6 +136,12 @@ static inline vd transform(vd v, int mode, vd c) {
     vdc cn;                                                                                  \
     /* rare: the shared buffer was sized for under 1/16 of the values */                    \
     int f = sh ? (sh->cap < nvec * SK_VD_N / 16 ? 2 : 1) : 0;                                 \
+    if (SEL_HAVE_BINS && f && K >= 5 && K <= 7) {                                            \
+      if (f == 2) SEL_RUN_BINS(T, 2);                                                        \
+      else SEL_RUN_BINS(T, 1);                                                               \
+      *nan += vdc_sum(cn);                                                                   \
+      return;                                                                                \
+    }                                                                                        \
     switch (K * 3 + f) {                                                                     \
     case 3: sel_run_##T(x, nvec, mode, c, b, 1, sh, 0, &cn); break;                          \
     case 4: sel_run_##T(x, nvec, mode, c, b, 1, sh, 1, &cn); break;                          \
@@ -111,12 +172,16 @@ static inline vd transform(vd v, int mode, vd c) {
   static void sel_pass_##T(const T *x, size_t n, size_t stride, int mode, double center,    \
                            sk_bracket *b, size_t nb, sk_bracket *sh, size_t *nan) {          \
     sk_bracket pad[SK_SEL_MAXB];                                                             \
-    if (nb > 4 && nb < SK_SEL_MAXB && !(nb == 7 && sh)) { /* pad with empty brackets above \
-                                         every value (the fast pass has a 7), so the        \
-                                         sorted order the fast pass relies on still holds */ \
+    /* pad with empty brackets [+Inf, last hi] above every value, so the sorted order the   \
+     * fast pass relies on still holds. A pad's hi is the last real one: the fast pass gives  \
+     * +Inf the hi of the last bracket it reaches, a pad's, and +Inf is inside exactly when   \
+     * the last real bracket is closed at +Inf (the robust pass never buffers a pad's value:  \
+     * nothing is above +Inf). The fast pass takes 7 as they are, and 5-7 where it counts    \
+     * bins. */                                                                              \
+    if (nb > 4 && nb < SK_SEL_MAXB && !(sh && (nb == 7 || SEL_HAVE_BINS))) {                \
       memcpy(pad, b, nb * sizeof *b);                                                        \
       for (size_t i = nb; i < SK_SEL_MAXB; i++)                                              \
-        pad[i] = (sk_bracket){.lo = __builtin_inf(), .hi = -__builtin_inf(), .nbuf = 1};     \
+        pad[i] = (sk_bracket){.lo = __builtin_inf(), .hi = b[nb - 1].hi, .nbuf = 1};       \
       sel_pass_##T(x, n, stride, mode, center, pad, SK_SEL_MAXB, sh, nan);                   \
       memcpy(b, pad, nb * sizeof *b);                                                        \
       return;                                                                                \

@@ -476,3 +476,75 @@ Test(select, mad_fused_taken_and_fallback) {
   }
   free(x), free(xf);
 }
+
+#ifdef SK_SEL_NARROW
+/* The passes themselves (their symbols are reachable only in this build, which links the dispatch
+ * sources): every count and the shared buffer of the fast pass, for 1-8 sorted brackets, against
+ * direct counts, on data with NaN, +-Inf, +-0 and runs of equal values. A wrong count is not
+ * visible through the public calls (a count that disagrees with the ranks makes the planner
+ * retry with the robust pass), so it is checked here. */
+#include "dispatch/internal.h"
+#include "dispatch/select.h"
+
+static int cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+Test(select, pass_counts_direct) {
+  size_t n = 40003; /* odd: a ragged tail */
+  double *x = malloc(n * sizeof *x), *buf = malloc((n + 64) * sizeof *buf),
+         *want = malloc(n * sizeof *want), *srt = malloc(n * sizeof *srt);
+  float *xf = malloc(n * sizeof *xf);
+  uint64_t s = 23;
+  for (size_t i = 0; i < n; i++) {
+    double u = sk_unif(&s);
+    x[i] = i % 101 == 0 ? NAN : i % 97 == 0 ? INFINITY : i % 89 == 0 ? -INFINITY
+         : i % 53 == 0 ? 0.25 : i % 61 == 0 ? -0.0 : u;
+    xf[i] = (float)x[i];
+  }
+  FOR_EACH_ISA(isa) {
+    for (int f32 = 0; f32 < 2; f32++)
+      for (int mode = SK_SEL_RAW; mode <= SK_SEL_ABSDEV; mode++)
+        for (size_t K = 1; K <= SK_SEL_MAXB; K++)
+          for (int narrow = 0; narrow < 2; narrow++) { /* narrow: the branchy variant (small cap) */
+          double c = mode ? 0.1 : 0;
+          size_t m = 0;
+          for (size_t i = 0; i < n; i++) {
+            double v = sk_sel_view(f32 ? xf[i] : x[i], mode, c);
+            if (v == v) srt[m++] = v;
+          }
+          qsort(srt, m, sizeof *srt, cmp_dbl);
+          sk_bracket b[SK_SEL_MAXB], r[SK_SEL_MAXB];
+          for (size_t i = 0; i < K; i++) { /* disjoint, the last one closed at +Inf */
+            size_t a = (2 * i + 1) * m / (2 * K + 2);
+            double lo = srt[a], hi = srt[narrow ? a + m / (40 * K) : (2 * i + 2) * m / (2 * K + 2)];
+            if (!narrow && i == K - 1) hi = INFINITY;
+            if (!narrow && i == 0 && K > 2) lo = -INFINITY;
+            if (!narrow && i == 1 && 0.25 < hi && mode == SK_SEL_RAW) lo = 0.25; /* a run at a pivot */
+            b[i] = (sk_bracket){.lo = lo, .hi = hi};
+          }
+          size_t nw = 0, nan = 0, wnan = n - m;
+          for (size_t i = 0; i < K; i++) {
+            size_t lt = 0;
+            for (size_t j = 0; j < m; j++) lt += srt[j] < b[i].lo;
+            r[i].lt_lo = lt;
+          }
+          for (size_t j = 0; j < m; j++)
+            for (size_t i = 0; i < K; i++)
+              if (srt[j] >= b[i].lo && srt[j] <= b[i].hi) { want[nw++] = srt[j]; break; }
+          sk_bracket sh = {.buf = buf, .cap = narrow ? n / 17 : n};
+          if (f32) SK_K->sel_fast_f32(xf, n, 1, mode, c, b, K, &sh, &nan);
+          else SK_K->sel_fast_f64(x, n, 1, mode, c, b, K, &sh, &nan);
+          cr_assert_eq(nan, wnan, "isa=%s K=%zu f32=%d mode=%d: nan %zu want %zu", sk_isa_name(isa), K, f32, mode, nan, wnan);
+          for (size_t i = 0; i < K; i++)
+            cr_assert_eq(b[i].lt_lo, r[i].lt_lo, "isa=%s K=%zu f32=%d mode=%d bracket %zu: #(v < lo) %zu want %zu",
+                         sk_isa_name(isa), K, f32, mode, i, b[i].lt_lo, r[i].lt_lo);
+          cr_assert_eq(sh.nbuf, nw, "isa=%s K=%zu f32=%d mode=%d: shared %zu want %zu", sk_isa_name(isa), K, f32, mode, sh.nbuf, nw);
+          qsort(buf, nw, sizeof *buf, cmp_dbl);
+          cr_assert(memcmp(buf, want, nw * sizeof *buf) == 0, "isa=%s K=%zu: shared buffer values", sk_isa_name(isa), K);
+          }
+  }
+  free(x), free(buf), free(want), free(srt), free(xf);
+}
+#endif
