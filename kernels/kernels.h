@@ -134,6 +134,11 @@ typedef struct sk_kernels {
   /* quickselect's partition step, out of place: the n NaN-free values of a that are < p packed
    * into lt, those > p into gt (each needs n + SK_VD_N slots); cnt[0], cnt[1] = how many */
   void (*sel_split)(const double *a, size_t n, double p, double *lt, double *gt, size_t cnt[2]);
+  /* the fast pass's shared buffer x[0..n) (every value inside one of the nb <= 7 sorted closed
+   * brackets) dealt to the brackets: lt_lo = 0, le_lo / lt_hi / le_hi = its values == lo, < hi,
+   * <= hi, and those strictly inside appended to its buffer (nbuf > cap: it overflowed). NULL
+   * where the layer has no 8-lane lookups; the robust pass does the same work there. */
+  void (*sel_deal)(const double *x, size_t n, sk_bracket *b, size_t nb);
   /* the same per column of a row-major matrix, one bracket per column (b[j]), lanes = columns,
    * read in row order; nan[j] += NaN values of column j */
   void (*col_sel_pass_f32)(const float *x, size_t rows, size_t cols, size_t ldx, int mode,

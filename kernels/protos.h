@@ -22,6 +22,7 @@
   void SK_FN(col_sel_pass_##S)(const T *x, size_t rows, size_t cols, size_t ldx, int mode,      \
                                const double *center, sk_bracket *b, size_t *nan);
 void SK_FN(sel_split)(const double *a, size_t n, double p, double *lt, double *gt, size_t cnt[2]);
+void SK_FN(sel_deal)(const double *x, size_t n, sk_bracket *b, size_t nb);
 #define SK_MATRIX_PROTOS(T, S)                                                                    \
   void SK_FN(pack_##S)(const T *y, size_t ldy, size_t ny, size_t d, T *yp);                       \
   void SK_FN(dist_##S)(int kind, const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,       \

@@ -28,8 +28,13 @@
                            .gemm_blk_##S = {GMR_##S, GNV_##S * (LANES),                        \
                                             GMR_##S * GMC_BLOCKS, GKC_##S, GNC_##S}
 
+#ifdef SK_VD_HAVE_LUT8
+#define SEL_DEAL SK_FN(sel_deal)
+#else
+#define SEL_DEAL NULL
+#endif
 const sk_kernels SK_FN(table) = {
-    PAIRS(f32), PAIRS(f64), .sel_split = SK_FN(sel_split), MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N), .mr = SK_MR,
+    PAIRS(f32), PAIRS(f64), .sel_split = SK_FN(sel_split), .sel_deal = SEL_DEAL, MATRIX(f32, SK_VF_N), MATRIX(f64, SK_VD_N), .mr = SK_MR,
     SERIES(f32), SERIES(f64), .dft_twiddles = SK_FN(dft_twiddles), .dft_bin = SK_FN(dft_bin),
     GEMM(f32, SK_VF_N), GEMM(f64, SK_VD_N),
 };

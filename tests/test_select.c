@@ -491,6 +491,35 @@ static int cmp_dbl(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* The shared buffer dealt to its brackets (sel_deal) gives the robust pass's counts, relative to
+ * each bracket's lo, and the same values strictly inside; with small buffers, the same overflow. */
+static void deal_matches_pass(const double *v, size_t n, const sk_bracket *b, size_t K, int small, sk_isa isa) {
+  size_t cap = small ? n / (4 * K) : n;
+  double *mem = malloc(2 * K * (cap + 64) * sizeof *mem);
+  sk_bracket d[SK_SEL_MAXB], r[SK_SEL_MAXB];
+  for (size_t i = 0; i < K; i++) {
+    d[i] = r[i] = (sk_bracket){.lo = b[i].lo, .hi = b[i].hi, .cap = cap};
+    d[i].buf = mem + 2 * i * (cap + 64), r[i].buf = d[i].buf + cap + 64;
+  }
+  size_t nan = 0;
+  SK_K->sel_deal(v, n, d, K);
+  SK_K->sel_pass_f64(v, n, 1, SK_SEL_RAW, 0, r, K, &nan);
+  for (size_t i = 0; i < K; i++) {
+    sk_bracket *x = &d[i], *y = &r[i];
+    cr_assert(x->lt_lo == 0 && x->le_lo == y->le_lo - y->lt_lo && x->lt_hi == y->lt_hi - y->lt_lo &&
+                  x->le_hi == y->le_hi - y->lt_lo,
+              "isa=%s K=%zu bracket %zu: deal counts %zu %zu %zu, pass %zu %zu %zu", sk_isa_name(isa), K, i,
+              x->le_lo, x->lt_hi, x->le_hi, y->le_lo - y->lt_lo, y->lt_hi - y->lt_lo, y->le_hi - y->lt_lo);
+    cr_assert_eq(x->nbuf > cap, y->nbuf > cap, "isa=%s K=%zu bracket %zu: overflow differs", sk_isa_name(isa), K, i);
+    if (x->nbuf > cap) continue;
+    cr_assert_eq(x->nbuf, y->nbuf, "isa=%s K=%zu bracket %zu: %zu values, pass %zu", sk_isa_name(isa), K, i, x->nbuf, y->nbuf);
+    qsort(x->buf, x->nbuf, sizeof *x->buf, cmp_dbl);
+    qsort(y->buf, y->nbuf, sizeof *y->buf, cmp_dbl);
+    cr_assert(memcmp(x->buf, y->buf, x->nbuf * sizeof *x->buf) == 0, "isa=%s K=%zu bracket %zu: values", sk_isa_name(isa), K, i);
+  }
+  free(mem);
+}
+
 Test(select, pass_counts_direct) {
   size_t n = 40003; /* odd: a ragged tail */
   double *x = malloc(n * sizeof *x), *buf = malloc((n + 64) * sizeof *buf),
@@ -543,6 +572,7 @@ Test(select, pass_counts_direct) {
           cr_assert_eq(sh.nbuf, nw, "isa=%s K=%zu f32=%d mode=%d: shared %zu want %zu", sk_isa_name(isa), K, f32, mode, sh.nbuf, nw);
           qsort(buf, nw, sizeof *buf, cmp_dbl);
           cr_assert(memcmp(buf, want, nw * sizeof *buf) == 0, "isa=%s K=%zu: shared buffer values", sk_isa_name(isa), K);
+          if (SK_K->sel_deal && K <= 7) deal_matches_pass(buf, nw, b, K, narrow, isa);
           }
   }
   free(x), free(buf), free(want), free(srt), free(xf);
