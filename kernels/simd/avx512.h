@@ -101,14 +101,12 @@ static inline vd vd_lut8(vd t, vdc g) { return _mm512_permutexvar_pd(g, t); }
 static inline vdc vdc_step(vdc g, vdm m, long long k) {
   return _mm512_mask_add_epi64(g, m, g, _mm512_set1_epi64(k));
 }
-static inline vdc vdc_bin(vdc c, vdc g) {
-  return _mm512_add_epi64(c, _mm512_sllv_epi64(_mm512_set1_epi64(1), _mm512_slli_epi64(g, 3)));
-}
 /* vdc_bin_bits(g) = 1 << 8g; vdc_add_if(c, m, a) adds a where m holds; vd_eq (ordered) */
 static inline vdc vdc_bin_bits(vdc g) {
   return _mm512_sllv_epi64(_mm512_set1_epi64(1), _mm512_slli_epi64(g, 3));
 }
+static inline vdc vdc_bin(vdc c, vdc g) { return _mm512_add_epi64(c, vdc_bin_bits(g)); }
 static inline vdc vdc_add_if(vdc c, vdm m, vdc a) { return _mm512_mask_add_epi64(c, m, c, a); }
 static inline vdm vd_eq(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
-static inline void vdc_storeu(int64_t *p, vdc c) { _mm512_storeu_si512((void *)p, c); }
+
 static inline void vdc_lanes(uint64_t *out, vdc c) { _mm512_storeu_si512((void *)out, c); }

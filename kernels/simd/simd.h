@@ -21,6 +21,9 @@
  *   vd_compress(dst, m, v): store the m lanes of v packed at dst (may write SK_VD_N slots), count;
  *   vdm_bits (lane i -> bit i), vdc_lanes (the counters to memory), vd_blend_up(m, a, b) =
  *   vd_blend(m, a, b) for callers whose b >= a wherever m is clear (a layer may use a max)
+ * optional, 8-lane layers (SK_VD_HAVE_LUT8): vd_lut8(t, g) = t[g] per lane, vdc_step(g, m, k)
+ *   adds k where m holds, vdc_bin_bits(g) = 1 << 8g, vdc_bin(c, g) = c + that, vdc_add_if(c, m, a),
+ *   vd_eq: selection by bins (kernels/select.c)
  * vd_erfc (SLEEF u15) and vd_sincospi (sin and cos of pi*a, SLEEF u05): SK_SLEEF_ERFCD and
  *   SK_SLEEF_SINCOSPID in each layer
  * vd_storeu_f32(_n): round f64 lanes to f32 and store; vd_stream / vf_stream: non-temporal store
