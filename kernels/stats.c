@@ -112,6 +112,8 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
         for (size_t step = 4 * SK_VD_N, k = 0; k < 2; k++, step = SK_VD_N)                  \
           for (; i + step <= e; i += step)                                                     \
             for (size_t u = 0; u < step / SK_VD_N; u++) {                                      \
+              /* keep memory busy: the next block, while this one is reread from L1 */         \
+              __builtin_prefetch(x + i + u * SK_VD_N + SK_BLOCK, 0, 3);                        \
               vd v = SK_LD(x + i + u * SK_VD_N);                                               \
               vd d = vd_sub(vd_sub(v, sh), vm); /* x - shift is exact near the shift */        \
               vq[u] = vd_add(vq[u], vd_blend(vd_isnan(v), z, vd_mul(d, d)));                   \
