@@ -11,18 +11,21 @@
 #define NR (SK_NV * VN)
 #define FN(name) SK_CAT(name##_, S)
 
-/* Copy rows y[0..ny) into ceil(ny / NR) panels of d x NR, zero-padded. */
+/* Copy rows y[0..ny) into ceil(ny / NR) panels of d x NR, zero-padded. The panel is written in
+ * order while NR row streams are read (each row's cache line serves the next k steps): writing
+ * one row at a time instead scattered every store to its own line, 3x slower at d = 384. */
 void SK_FN(SK_CAT(pack_, S))(const T *y, size_t ldy, size_t ny, size_t d, T *yp) {
   for (size_t p = 0; p * NR < ny; p++) {
     T *dst = yp + p * NR * d;
     size_t nr = ny - p * NR < NR ? ny - p * NR : NR;
-    for (size_t j = 0; j < NR; j++) {
-      const T *src = y + (p * NR + (j < nr ? j : 0)) * ldy;
-      if (j < nr)
-        for (size_t k = 0; k < d; k++) dst[k * NR + j] = src[k];
-      else
-        for (size_t k = 0; k < d; k++) dst[k * NR + j] = 0;
-    }
+    const T *r[NR]; /* rows past nr repeat the first (valid memory; zeros are stored instead) */
+    for (size_t j = 0; j < NR; j++) r[j] = y + (p * NR + (j < nr ? j : 0)) * ldy;
+    if (nr == NR)
+      for (size_t k = 0; k < d; k++)
+        _Pragma("GCC unroll 32") for (size_t j = 0; j < NR; j++) dst[k * NR + j] = r[j][k];
+    else
+      for (size_t k = 0; k < d; k++)
+        for (size_t j = 0; j < NR; j++) dst[k * NR + j] = j < nr ? r[j][k] : (T)0;
   }
 }
 
