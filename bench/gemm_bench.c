@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "bench_time.h"
+#include "fma_peak.h"
 #include "openblas_core.h"
 
 /* CBLAS: order 101 = row-major, 111 = no transpose */
@@ -114,6 +115,7 @@ int gemm_bench_main(int argc, char **argv) {
   printf("# gemm: row-major C = A B (no transposes), alpha 1, beta 0; %zu thread(s); %s time; "
          "OpenBLAS core: %s%s; BLIS arch: %s\n", threads, bench_clock == CLOCK_MONOTONIC ? "wall" : "process CPU",
          core[0][0] ? core[0] : "not loaded", core[0][0] ? openblas_core_note() : "", core[1][0] ? core[1] : "not loaded");
+  fma_peak_line(); /* what each ISA's core sustains here: read GFLOP/s against it */
   printf("| op | m x n x k | who | ms | GFLOP/s | ratio (who's time / simdkern-%s's) |\n|---|---|---|---|---|---|\n",
          sk_isa_name((sk_isa)who[0]));
 
