@@ -456,10 +456,12 @@ static sk_status complete_fast(sk_sel_job *job) {
     lt[i] = b->lt_lo;
     b->lt_lo = b->le_lo = b->lt_hi = b->le_hi = b->nbuf = 0;
   }
-  if (job->shared.nbuf && SK_K->sel_deal && job->nb >= 5 && job->nb <= 7) /* below 5: slower */
-    SK_K->sel_deal(job->shared.buf, job->shared.nbuf, job->b, job->nb);
-  else if (job->shared.nbuf)
-    SK_K->sel_pass_f64(job->shared.buf, job->shared.nbuf, 1, SK_SEL_RAW, 0, job->b, job->nb, &nan);
+  if (job->shared.nbuf) {
+    if (SK_K->sel_deal && job->nb >= 5 && job->nb <= 7) /* below 5 brackets it was slower */
+      SK_K->sel_deal(job->shared.buf, job->shared.nbuf, job->b, job->nb);
+    else
+      SK_K->sel_pass_f64(job->shared.buf, job->shared.nbuf, 1, SK_SEL_RAW, 0, job->b, job->nb, &nan);
+  }
   for (size_t i = 0; i < job->nb; i++) { /* buffer counts below lo belong to other brackets */
     sk_bracket *b = &job->b[i];
     size_t below = b->lt_lo;

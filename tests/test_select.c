@@ -486,9 +486,11 @@ Test(select, mad_fused_taken_and_fallback) {
 #include "dispatch/internal.h"
 #include "dispatch/select.h"
 
-static int cmp_dbl(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
+/* cmp_d with -0 before +0: buffers are compared bit for bit after sorting, and a sort that
+ * leaves equal zeros in input order (as cmp_d would) could pair a -0 with a +0 */
+static int cmp_total(const void *a, const void *b) {
+  int c = cmp_d(a, b);
+  return c ? c : (signbit(*(const double *)b) != 0) - (signbit(*(const double *)a) != 0);
 }
 
 /* The shared buffer dealt to its brackets (sel_deal) gives the robust pass's counts, relative to
@@ -513,8 +515,8 @@ static void deal_matches_pass(const double *v, size_t n, const sk_bracket *b, si
     cr_assert_eq(x->nbuf > cap, y->nbuf > cap, "isa=%s K=%zu bracket %zu: overflow differs", sk_isa_name(isa), K, i);
     if (x->nbuf > cap) continue;
     cr_assert_eq(x->nbuf, y->nbuf, "isa=%s K=%zu bracket %zu: %zu values, pass %zu", sk_isa_name(isa), K, i, x->nbuf, y->nbuf);
-    qsort(x->buf, x->nbuf, sizeof *x->buf, cmp_dbl);
-    qsort(y->buf, y->nbuf, sizeof *y->buf, cmp_dbl);
+    qsort(x->buf, x->nbuf, sizeof *x->buf, cmp_total);
+    qsort(y->buf, y->nbuf, sizeof *y->buf, cmp_total);
     cr_assert(memcmp(x->buf, y->buf, x->nbuf * sizeof *x->buf) == 0, "isa=%s K=%zu bracket %zu: values", sk_isa_name(isa), K, i);
   }
   free(mem);
@@ -543,7 +545,7 @@ Test(select, pass_counts_direct) {
             double v = sk_sel_view(f32 ? xf[i] : x[i], mode, c);
             if (v == v) srt[m++] = v;
           }
-          qsort(srt, m, sizeof *srt, cmp_dbl);
+          qsort(srt, m, sizeof *srt, cmp_total);
           sk_bracket b[SK_SEL_MAXB], r[SK_SEL_MAXB];
           for (size_t i = 0; i < K; i++) { /* disjoint, the last one closed at +Inf */
             size_t a = (2 * i + 1) * m / (2 * K + 2);
@@ -570,7 +572,7 @@ Test(select, pass_counts_direct) {
             cr_assert_eq(b[i].lt_lo, r[i].lt_lo, "isa=%s K=%zu f32=%d mode=%d bracket %zu: #(v < lo) %zu want %zu",
                          sk_isa_name(isa), K, f32, mode, i, b[i].lt_lo, r[i].lt_lo);
           cr_assert_eq(sh.nbuf, nw, "isa=%s K=%zu f32=%d mode=%d: shared %zu want %zu", sk_isa_name(isa), K, f32, mode, sh.nbuf, nw);
-          qsort(buf, nw, sizeof *buf, cmp_dbl);
+          qsort(buf, nw, sizeof *buf, cmp_total);
           cr_assert(memcmp(buf, want, nw * sizeof *buf) == 0, "isa=%s K=%zu: shared buffer values", sk_isa_name(isa), K);
           if (SK_K->sel_deal && K <= 7) deal_matches_pass(buf, nw, b, K, narrow, isa);
           }

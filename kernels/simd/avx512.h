@@ -94,19 +94,16 @@ static inline size_t vd_compress(double *dst, vdm m, vd v) {
   return (size_t)__builtin_popcount(m);
 }
 static inline unsigned vdm_bits(vdm m) { return m; }
-/* selection by bins (8-lane layers only): vd_lut8(t, g) = t[g] per lane for g in 0..7,
- * vdc_step(g, m, k) adds k where m holds, vdc_bin(c, g) adds 1 << 8g (a byte counter per bin) */
+/* selection by bins (8-lane layers only): vd_lut8(t, g) = t[g] per lane for g in 0..7;
+ * vdc_add_if(c, m, a) adds a where m holds, vdc_step(g, m, k) adds the constant k;
+ * vdc_bin_bits(g) = 1 << 8g, and vdc_bin(c, g) adds it (a byte counter per bin); vd_eq (ordered) */
 #define SK_VD_HAVE_LUT8 1
 static inline vd vd_lut8(vd t, vdc g) { return _mm512_permutexvar_pd(g, t); }
-static inline vdc vdc_step(vdc g, vdm m, long long k) {
-  return _mm512_mask_add_epi64(g, m, g, _mm512_set1_epi64(k));
-}
-/* vdc_bin_bits(g) = 1 << 8g; vdc_add_if(c, m, a) adds a where m holds; vd_eq (ordered) */
+static inline vdc vdc_add_if(vdc c, vdm m, vdc a) { return _mm512_mask_add_epi64(c, m, c, a); }
+static inline vdc vdc_step(vdc g, vdm m, long long k) { return vdc_add_if(g, m, _mm512_set1_epi64(k)); }
 static inline vdc vdc_bin_bits(vdc g) {
   return _mm512_sllv_epi64(_mm512_set1_epi64(1), _mm512_slli_epi64(g, 3));
 }
 static inline vdc vdc_bin(vdc c, vdc g) { return _mm512_add_epi64(c, vdc_bin_bits(g)); }
-static inline vdc vdc_add_if(vdc c, vdm m, vdc a) { return _mm512_mask_add_epi64(c, m, c, a); }
 static inline vdm vd_eq(vd a, vd b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
-
 static inline void vdc_lanes(uint64_t *out, vdc c) { _mm512_storeu_si512((void *)out, c); }
