@@ -29,41 +29,73 @@ void SK_FN(SK_CAT(pack_, S))(const T *y, size_t ldy, size_t ny, size_t d, T *yp)
   }
 }
 
-/* One k step of the difference form: acc[i][j] += (x[i][k] - y[k][j])^2 for the register tile. */
+/* One k step of the difference form over the tile's first nv vectors (a constant where inlined):
+ * acc[i][j] += (x[i][k] - y[k][j])^2. */
 static inline __attribute__((always_inline)) void FN(sqe_step)(const T *const xr[SK_MR], const T *yp,
-                                                                size_t k, V acc[SK_MR][SK_NV]) {
+                                                                size_t k, V acc[SK_MR][SK_NV],
+                                                                const int nv) {
   V yv[SK_NV];
-  _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
+  _Pragma("GCC unroll 4") for (int j = 0; j < nv; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
   _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
     V xb = V_(set1)(xr[i][k]);
-    _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) {
+    _Pragma("GCC unroll 4") for (int j = 0; j < nv; j++) {
       V t = V_(sub)(xb, yv[j]);
       acc[i][j] = V_(fmadd)(t, t, acc[i][j]);
     }
   }
 }
 
-/* acc = tile of x rows [0, mr) (rows past mr repeat row 0; their results are discarded) against
- * one packed panel; diff != 0: sum (x - y)^2, else sum x * y. */
-static inline void FN(tile)(int diff, const T *x, size_t ldx, size_t mr, const T *yp, size_t d,
-                            V acc[SK_MR][SK_NV]) {
-  const T *xr[SK_MR];
+/* The d loop of FN(tile) over the first nv vectors of the panel (a constant where inlined). */
+static inline __attribute__((always_inline)) void FN(tile_nv)(int diff, const T *const xr[SK_MR],
+                                                               const T *yp, size_t d,
+                                                               V acc[SK_MR][SK_NV], const int nv) {
+  if (diff) {
+    for (size_t k = 0; k < d; k++) FN(sqe_step)(xr, yp, k, acc, nv);
+  } else {
+    for (size_t k = 0; k < d; k++) {
+      V yv[SK_NV];
+      _Pragma("GCC unroll 4") for (int j = 0; j < nv; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
+      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
+        V xb = V_(set1)(xr[i][k]);
+        _Pragma("GCC unroll 4") for (int j = 0; j < nv; j++) acc[i][j] = V_(fmadd)(xb, yv[j], acc[i][j]);
+      }
+    }
+  }
+}
+
+static inline __attribute__((always_inline)) void FN(tile_rows)(const T *x, size_t ldx, size_t mr,
+                                                                 const T *xr[SK_MR],
+                                                                 V acc[SK_MR][SK_NV]) {
   _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
     xr[i] = x + ((size_t)i < mr ? (size_t)i : 0) * ldx;
     _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) acc[i][j] = V_(zero)();
   }
-  if (diff) {
-    for (size_t k = 0; k < d; k++) FN(sqe_step)(xr, yp, k, acc);
-  } else {
-    for (size_t k = 0; k < d; k++) {
-      V yv[SK_NV];
-      _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) yv[j] = V_(loadu)(yp + k * NR + (size_t)j * VN);
-      _Pragma("GCC unroll 16") for (int i = 0; i < SK_MR; i++) {
-        V xb = V_(set1)(xr[i][k]);
-        _Pragma("GCC unroll 4") for (int j = 0; j < SK_NV; j++) acc[i][j] = V_(fmadd)(xb, yv[j], acc[i][j]);
-      }
-    }
+}
+
+/* FN(tile) for a panel with at most half its columns valid: out of line, so that the full tile's
+ * inlined loop keeps its registers (inlining both made GCC spill an accumulator: 0.89x). */
+static __attribute__((noinline)) void FN(tile_half)(int diff, const T *x, size_t ldx, size_t mr,
+                                                    const T *yp, size_t d, V acc[SK_MR][SK_NV]) {
+  const T *xr[SK_MR];
+  V a[SK_MR][SK_NV]; /* local: through acc, every k step stored the accumulators */
+  FN(tile_rows)(x, ldx, mr, xr, a);
+  FN(tile_nv)(diff, xr, yp, d, a, (SK_NV + 1) / 2);
+  memcpy(acc, a, sizeof a);
+}
+
+/* acc = tile of x rows [0, mr) (rows past mr repeat row 0; their results are discarded) against
+ * one packed panel with nr valid columns; diff != 0: sum (x - y)^2, else sum x * y. A panel with
+ * at most half its columns valid (the last one, e.g. 100 centres = 6 x 16 + 4) runs only the
+ * first half of the vectors; the rest of acc stays 0. Each lane's sum is the same either way. */
+static inline void FN(tile)(int diff, const T *x, size_t ldx, size_t mr, const T *yp, size_t nr,
+                            size_t d, V acc[SK_MR][SK_NV]) {
+  if (SK_NV > 1 && nr <= (size_t)(SK_NV + 1) / 2 * VN) {
+    FN(tile_half)(diff, x, ldx, mr, yp, d, acc);
+    return;
   }
+  const T *xr[SK_MR];
+  FN(tile_rows)(x, ldx, mr, xr, acc);
+  FN(tile_nv)(diff, xr, yp, d, acc, SK_NV);
 }
 
 /* FN(tile)'s difference-form sums, and meanwhile the roots of the previous tile's squared
@@ -82,7 +114,7 @@ static inline void FN(root_tile)(const T *x, size_t ldx, size_t mr, const T *yp,
   _Pragma("GCC unroll 1") for (int s = 0; s < NS; s++) {
     V r = V_(sqrt)(V_(loadu)(sq + (size_t)s * VN));
     V_(storeu)(dst + (size_t)(s / SK_NV) * ldd + (size_t)(s % SK_NV) * VN, r);
-    for (size_t ke = d * (size_t)(s + 1) / NS; k < ke; k++) FN(sqe_step)(xr, yp, k, acc);
+    for (size_t ke = d * (size_t)(s + 1) / NS; k < ke; k++) FN(sqe_step)(xr, yp, k, acc, SK_NV);
   }
 }
 
@@ -121,8 +153,8 @@ static inline size_t FN(chunk)(size_t d) {
 #define FOR_EACH_TILE(diff, x, ldx, nx, yp, ny, d, ...)                                   \
   FOR_EACH_BLOCK(nx, ny, d, for (size_t p = p0; p < p1; p++) {                             \
     V acc[SK_MR][SK_NV];                                                                   \
-    FN(tile)(diff, (x) + i0 * (ldx), ldx, mr, (yp) + p * NR * (d), d, acc);                \
     size_t nr = (ny) - p * NR < NR ? (ny) - p * NR : NR;                                   \
+    FN(tile)(diff, (x) + i0 * (ldx), ldx, mr, (yp) + p * NR * (d), nr, d, acc);            \
     __VA_ARGS__                                                                            \
   })
 
@@ -322,7 +354,7 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
     for (size_t p = g0; p < g1; p++) {
       V acc[SK_MR][SK_NV];
       for (size_t q = 0; q < pfstep && pf < pfe; q++, pf += 64) __builtin_prefetch(pf, 0, 2);
-      FN(tile)(0, x + i0 * ldx, ldx, mr, yp + p * NR * d, d, acc);
+      FN(tile)(0, x + i0 * ldx, ldx, mr, yp + p * NR * d, ny - p * NR < NR ? ny - p * NR : NR, d, acc);
       FN(keep_tile)(dots + (p - g0) * NR, W, acc);
     }
     for (size_t i = 0; i < mr; i++)
