@@ -269,7 +269,14 @@ static void F(argmin_block_)(void *ctx, size_t b) {
 /* SQEUCLIDEAN / EUCLIDEAN through the expanded-form filter (argmin_filt, dist_tile.h: bounds and
  * their derivation): each block's certain rows get their winner and its exact-form distance, the
  * ambiguous ones (near-ties, duplicate centres, NaN, huge or tiny norms) go through argbest_ as
- * before, so index and distance are the exact kernel's bits either way. */
+ * before, so index and distance are the exact kernel's bits either way.
+ * f64 first runs the filter in f32 ("narrow": rows and centres rounded to f32, norms in f64):
+ * half the multiply-adds per lane. The f32 kernel's bounds hold for the f64 exact tile too: the
+ * roundings to f32 add 2u to each product's error (g = gamma_{d+3} already counts d + 2), the f64
+ * norms and the f64 tile's own error are far inside the slack, and rows or centres outside f32's
+ * range are gated like f32 data (the f32 nmin also makes an underflowed element's absolute error,
+ * < 2^-149 (|x_k| + |y_k|), negligible against N). Its ambiguous rows then go through the f64
+ * filter, then the exact kernel. */
 #define AM_ROWS 64
 typedef struct {
   const sk_kernels *K;
@@ -279,24 +286,23 @@ typedef struct {
   double c, nmin, ymin; /* bound factor; least N = xn + yn the bounds cover; least yn */
   size_t *idx;
   T *best;
+  const float *nq, *nlo, *nhi; /* the narrow filter's panels and bounds (NULL: none) */
+  double nc, nnmin;            /* and its c and nmin */
 } F(afjob_);
 
-static void F(argmin_filt_block_)(void *ctx, size_t b) {
-  const F(afjob_) *j = ctx;
+/* The T filter, then the exact kernel, for m rows of x (s: f64 squared norms; next: the bytes to
+ * prefetch meanwhile). */
+static void F(filt_rows_)(const F(afjob_) *j, const T *x, size_t ldx, size_t m, const double *s,
+                          size_t *idx, T *best, const void *next, size_t next_bytes) {
   const sk_kernels *K = j->K;
-  size_t i0 = b * AM_ROWS, m = j->nx - i0 < AM_ROWS ? j->nx - i0 : AM_ROWS, d = j->d;
+  size_t d = j->d;
   const double tmax = sizeof(T) == 4 ? FLT_MAX : DBL_MAX;
   double xn[AM_ROWS] = {0};
   unsigned char amb[AM_ROWS];
   double work[2 * AM_ROWS];
-  const T *x = j->x + i0 * j->ldx;
-  size_t *idx = j->idx + i0;
-  T *best = j->best + i0;
-  for (size_t i = 0; i < m; i++) {
-    double s = K->F(dot_)(x + i * j->ldx, x + i * j->ldx, d);
-    xn[i] = s <= tmax / 1024 && s + j->ymin >= j->nmin ? s : NAN;
-  }
-  K->F(argmin_filt_)(x, j->ldx, m, j->yq, j->ny, d, xn, j->ylo, j->yhi, j->c, idx, best, amb, work);
+  for (size_t i = 0; i < m; i++) xn[i] = s[i] <= tmax / 1024 && s[i] + j->ymin >= j->nmin ? s[i] : NAN;
+  K->F(argmin_filt_)(x, ldx, m, j->yq, j->ny, d, xn, j->ylo, j->yhi, j->c, idx, best, amb, work,
+                     next, next_bytes);
   size_t na = 0;
   for (size_t i = 0; i < m; i++) na += amb[i];
   if (!na) return;
@@ -305,19 +311,116 @@ static void F(argmin_filt_block_)(void *ctx, size_t b) {
     for (size_t i = 0; i < m; i++)
       if (amb[i]) {
         idx[i] = SK_NO_INDEX;
-        K->F(argbest_)(j->kind, x + i * j->ldx, j->ldx, 1, j->yp, j->ny, d, NULL, NULL, 0, idx + i, best + i);
+        K->F(argbest_)(j->kind, x + i * ldx, ldx, 1, j->yp, j->ny, d, NULL, NULL, 0, idx + i, best + i);
       }
     return;
   }
   size_t bi[AM_ROWS];
   T bb[AM_ROWS];
   for (size_t i = 0, a = 0; i < m; i++)
-    if (amb[i]) memcpy(buf + a++ * d, x + i * j->ldx, d * TSZ);
+    if (amb[i]) memcpy(buf + a++ * d, x + i * ldx, d * TSZ);
   for (size_t a = 0; a < na; a++) bi[a] = SK_NO_INDEX;
   K->F(argbest_)(j->kind, buf, d, na, j->yp, j->ny, d, NULL, NULL, 0, bi, bb);
   for (size_t i = 0, a = 0; i < m; i++)
     if (amb[i]) idx[i] = bi[a], best[i] = bb[a], a++;
   free(buf);
+}
+
+/* The narrow (f32) filter over a block, then its ambiguous rows through F(filt_rows_). Returns
+ * 0 (nothing done) when its buffer cannot be had. */
+static int F(narrow_rows_)(const F(afjob_) *j, const T *x, size_t m, const double *s, size_t *idx,
+                           T *best) {
+  const sk_kernels *K = j->K;
+  size_t d = j->d, ldx = j->ldx;
+  size_t nf = (m * d + 1) & ~(size_t)1; /* floats before the T rows (8-byte aligned) */
+  float *xb = malloc(nf * sizeof(float) + m * d * TSZ + 1);
+  if (!xb) return 0;
+  T *amb_x = (T *)(void *)(xb + nf); /* the ambiguous rows, packed */
+  double xn[AM_ROWS] = {0}, as[AM_ROWS];
+  unsigned char amb[AM_ROWS];
+  double work[2 * AM_ROWS];
+  size_t ai[AM_ROWS], bi[AM_ROWS];
+  T bb[AM_ROWS];
+  for (size_t i = 0; i < m; i++) {
+    xn[i] = s[i] <= FLT_MAX / 1024 && s[i] + j->ymin >= j->nnmin ? s[i] : NAN;
+    for (size_t k = 0; k < d; k++) xb[i * d + k] = (float)x[i * ldx + k];
+  }
+  K->argmin_filt_f32(xb, d, m, j->nq, j->ny, d, xn, j->nlo, j->nhi, j->nc, idx, NULL, amb, work,
+                     x + m * ldx, m * ldx * TSZ);
+  K->F(argmin_sums_)(x, ldx, m, j->yp, d, idx, amb, best);
+  size_t na = 0;
+  for (size_t i = 0; i < m; i++)
+    if (amb[i]) memcpy(amb_x + na * d, x + i * ldx, d * TSZ), as[na] = s[i], ai[na++] = i;
+  if (na) {
+    F(filt_rows_)(j, amb_x, d, na, as, bi, bb, NULL, 0);
+    for (size_t a = 0; a < na; a++) idx[ai[a]] = bi[a], best[ai[a]] = bb[a];
+  }
+  free(xb);
+  return 1;
+}
+
+static void F(argmin_filt_block_)(void *ctx, size_t b) {
+  const F(afjob_) *j = ctx;
+  size_t i0 = b * AM_ROWS, m = j->nx - i0 < AM_ROWS ? j->nx - i0 : AM_ROWS, d = j->d;
+  double s[AM_ROWS];
+  const T *x = j->x + i0 * j->ldx;
+  for (size_t i = 0; i < m; i++) s[i] = j->K->F(dot_)(x + i * j->ldx, x + i * j->ldx, d);
+  if (!j->nq || !F(narrow_rows_)(j, x, m, s, j->idx + i0, j->best + i0))
+    F(filt_rows_)(j, x, j->ldx, m, s, j->idx + i0, j->best + i0, x + m * j->ldx, m * j->ldx * TSZ);
+}
+
+/* Per-lane bound terms of the centres (squared norms yn, f64) for a filter in type W (w4: f32)
+ * with np * nr lanes: +inf for NaN, infinite or too large centres and for padding. Returns the
+ * number of such centres among the real ones. */
+static size_t F(bounds_)(const double *yn, size_t ny, size_t lanes, int w4, double c, void *lo, void *hi) {
+  double wmax = w4 ? FLT_MAX : DBL_MAX;
+  size_t nbad = 0;
+  for (size_t jj = 0; jj < lanes; jj++) {
+    double sq = jj < ny ? yn[jj] : INFINITY;
+    int bad = !(sq <= wmax / 64); /* NaN, infinite or too large; padding */
+    nbad += bad && jj < ny;
+    double l = bad ? INFINITY : sq * (1 - c), h = bad ? INFINITY : sq * (1 + c);
+    if (w4) ((float *)lo)[jj] = (float)l, ((float *)hi)[jj] = (float)h;
+    else ((double *)lo)[jj] = l, ((double *)hi)[jj] = h;
+  }
+  return nbad;
+}
+
+/* The filter's bound factor c for d terms in a type of unit roundoff u (0: too many terms). */
+static double F(filt_c_)(size_t d, double u) {
+  double du = (double)(d + 3) * u;
+  if (!(du < 1e-3)) return 0;
+  double g = du / (1 - du);
+  return 5 * g + 16 * u;
+}
+
+/* The narrow filter's centres: rounded to f32 (bad ones zeroed) and packed in f32 panels, and
+ * their bounds. Leaves j->nq NULL when it does not apply or memory is short. */
+static void F(narrow_setup_)(F(afjob_) *j, const T *y, size_t ldy, const double *yn, float **own) {
+  const sk_kernels *K = j->K;
+  size_t ny = j->ny, d = j->d, nr = K->nr_f32, np = (ny + nr - 1) / nr, bytes;
+  const char *e = getenv("SIMDKERN_ARGMIN_NARROW"); /* test hook: 0 = the T filter alone */
+  *own = NULL;
+  double c = F(filt_c_)(d, 0x1p-24);
+  if (sizeof(T) != 8 || (e && !strcmp(e, "0")) || !c || !sk_mul_ok(np * nr, d ? d : 1, sizeof(float), &bytes) ||
+      bytes > SIZE_MAX / 2 - 64)
+    return;
+  float *lo = malloc(2 * np * nr * sizeof(float)), *yc = malloc(ny * d * sizeof(float) + 1),
+        *yp = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (lo && yc && yp) {
+    F(bounds_)(yn, ny, np * nr, 1, c, lo, lo + np * nr);
+    for (size_t jj = 0; jj < ny; jj++)
+      for (size_t k = 0; k < d; k++) yc[jj * d + k] = lo[jj] == INFINITY ? 0.0f : (float)y[jj * ldy + k];
+    K->pack_f32(yc, d, ny, d, yp);
+    j->nq = yp, j->nlo = lo, j->nhi = lo + np * nr, j->nc = c;
+    j->nnmin = (double)(8 * d + 32) * 0x1p-123;
+    own[0] = lo, own[1] = yp;
+    free(yc);
+    return;
+  }
+  free(lo);
+  free(yc);
+  free(yp);
 }
 
 /* The filter's setup: centre norms into per-lane bound terms (+inf for NaN, infinite or too
@@ -328,24 +431,24 @@ static sk_status F(argmin_filtered_)(const sk_kernels *K, int kind, const T *x, 
                                      size_t d, size_t *index, T *best) {
   const char *e = getenv("SIMDKERN_ARGMIN_EXACT"); /* test hook: the exact kernel alone */
   if (e && *e && strcmp(e, "0") != 0) return SK_ENOTSUP;
-  const double u = sizeof(T) == 4 ? 0x1p-24 : 0x1p-53, tmax = sizeof(T) == 4 ? FLT_MAX : DBL_MAX;
-  double du = (double)(d + 3) * u;
-  if (!(du < 1e-3)) return SK_ENOTSUP;
-  double g = du / (1 - du), c = 5 * g + 16 * u;
+  const double u = sizeof(T) == 4 ? 0x1p-24 : 0x1p-53;
+  double c = F(filt_c_)(d, u);
+  if (!c) return SK_ENOTSUP;
   size_t nr = K->F(nr_), np = (ny + nr - 1) / nr;
   T *ylo = malloc(2 * np * nr * TSZ);
-  if (!ylo) return SK_ENOTSUP;
+  double *yn = malloc(ny * sizeof(double));
+  if (!ylo || !yn) {
+    free(ylo);
+    free(yn);
+    return SK_ENOTSUP;
+  }
   T *yhi = ylo + np * nr;
   double ymin = INFINITY;
-  size_t nbad = 0;
-  for (size_t jj = 0; jj < np * nr; jj++) {
-    double s = jj < ny ? K->F(dot_)(y + jj * ldy, y + jj * ldy, d) : INFINITY;
-    int bad = !(s <= tmax / 64); /* NaN, infinite or too large; padding */
-    nbad += bad && jj < ny;
-    if (!bad) ymin = s < ymin ? s : ymin;
-    ylo[jj] = bad ? (T)INFINITY : (T)(s * (1 - c));
-    yhi[jj] = bad ? (T)INFINITY : (T)(s * (1 + c));
+  for (size_t jj = 0; jj < ny; jj++) {
+    yn[jj] = K->F(dot_)(y + jj * ldy, y + jj * ldy, d);
+    if (yn[jj] < ymin) ymin = yn[jj];
   }
+  size_t nbad = F(bounds_)(yn, ny, np * nr, sizeof(T) == 4, c, ylo, yhi);
   /* the filter's dot tile sees those centres as zeros (finite sums, so every bound is a number) */
   const T *yq = yp;
   T *yz = NULL, *yzp = NULL;
@@ -360,16 +463,23 @@ static sk_status F(argmin_filtered_)(const sk_kernels *K, int kind, const T *x, 
     free(yz);
     if (!yzp) {
       free(ylo);
+      free(yn);
       return SK_ENOTSUP;
     }
     yq = yzp;
   }
   /* N >= 4 E0 / u, E0 = (8d + 32) eta: eta / u = 2^-1021 (f64), 2^-125 (f32) */
   double nmin = (double)(8 * d + 32) * (sizeof(T) == 4 ? 0x1p-123 : 0x1p-1019);
-  F(afjob_) job = {K, kind, x, yp, yq, ylo, yhi, ldx, nx, ny, d, c, nmin, ymin, index, best};
+  F(afjob_) job = {K, kind, x, yp, yq, ylo, yhi, ldx, nx, ny, d, c, nmin, ymin, index, best,
+                   NULL, NULL, NULL, 0, 0};
+  float *own[2] = {NULL, NULL};
+  F(narrow_setup_)(&job, y, ldy, yn, own);
   sk_parallel_blocks((nx + AM_ROWS - 1) / AM_ROWS, 2.0 * (double)nx * (double)ny * (double)d,
                      F(argmin_filt_block_), &job);
+  free(own[0]);
+  free(own[1]);
   free(ylo);
+  free(yn);
   free(yzp);
   return SK_OK;
 }

@@ -335,7 +335,8 @@ static inline void FN(filt_row)(const T *dv, const T *ylo, const T *yhi, size_t 
 
 void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny,
                                     size_t d, const double *xn, const T *ylo, const T *yhi,
-                                    double c, size_t *idx, T *best, unsigned char *amb, double *work) {
+                                    double c, size_t *idx, T *best, unsigned char *amb, double *work,
+                                    const void *next, size_t next_bytes) {
   const T up = (T)1 + 16 * (T)(sizeof(T) == 4 ? 0x1p-24 : 0x1p-53);
   const double lim = (sizeof(T) == 4 ? FLT_MAX : DBL_MAX) / 256;
   for (size_t r = 0; r < nx; r++) {
@@ -345,10 +346,10 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
   }
   T dots[SK_MR * AF_G * NR];
   size_t np = (ny + NR - 1) / NR;
-  /* The caller's next block of rows (as many as these) comes from memory while these tiles
+  /* The caller's next block of rows (next, next_bytes) comes from memory while these tiles
    * compute: a few of its lines per tile, instead of all at once when its norms are taken. */
-  const char *pf = (const char *)(x + nx * ldx), *pfe = pf + nx * ldx * sizeof(T);
-  size_t pfstep = (nx * ldx * sizeof(T) / 64) / ((nx + SK_MR - 1) / SK_MR * np) + 1;
+  const char *pf = next, *pfe = pf ? pf + next_bytes : pf;
+  size_t pfstep = (next_bytes / 64) / ((nx + SK_MR - 1) / SK_MR * np) + 1;
   FOR_EACH_BLOCK(nx, ny, d, for (size_t g0 = p0; g0 < p1; g0 += AF_G) {
     size_t g1 = g0 + AF_G < p1 ? g0 + AF_G : p1, W = (g1 - g0) * NR;
     for (size_t p = g0; p < g1; p++) {
@@ -362,13 +363,21 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
         FN(filt_row)(dots + i * W, ylo, yhi, W, g0 * NR, xn[i0 + i], c, up, idx + i0 + i,
                      amb + i0 + i, work + 2 * (i0 + i));
   });
-  /* the certain rows' exact sums, 8 rows at a time (independent chains) */
+  for (size_t r = 0; r < nx; r++)
+    if (!amb[r] && (idx[r] == SK_NO_INDEX || !(work[2 * r + 1] <= lim))) amb[r] = 1;
+  if (best) SK_FN(SK_CAT(argmin_sums_, S))(x, ldx, nx, yp, d, idx, amb, best);
+}
+
+/* best[r] = the exact tile's squared distance from x row r to y row idx[r] (yp: y packed by
+ * pack_S), for the rows with amb[r] == 0, in the tile's order (x - y, then fmadd from k = 0). */
+void SK_FN(SK_CAT(argmin_sums_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t d,
+                                    const size_t *idx, const unsigned char *amb, T *best) {
+  /* 8 rows at a time (independent chains) */
   enum { G = 8 };
   size_t rows[G];
   size_t n = 0;
   for (size_t r = 0; r <= nx; r++) {
     if (r < nx) {
-      if (!amb[r] && (idx[r] == SK_NO_INDEX || !(work[2 * r + 1] <= lim))) amb[r] = 1;
       if (amb[r]) continue;
       rows[n++] = r;
       if (n < G) continue;

@@ -35,10 +35,14 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
                       size_t d, const double *xn, const double *yn, size_t j0, size_t *idx,       \
                       T *best);                                                                   \
   /* nearest row by squared distance through the expanded-form filter (dist_tile.h): certain  \
-     rows get idx/best (exact-form bits), the others amb[r] = 1; work: 2 nx */                  \
+     rows get idx/best (exact-form bits; best NULL: idx only), the others amb[r] = 1; work: 2 nx */                  \
   void (*argmin_filt_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t ny, size_t d,   \
                           const double *xn, const T *ylo, const T *yhi, double c, size_t *idx,  \
-                          T *best, unsigned char *amb, double *work);                                \
+                          T *best, unsigned char *amb, double *work, const void *next,           \
+                          size_t next_bytes);                                                      \
+  /* best = the exact squared distance to y row idx[r] for the rows with amb[r] == 0 */          \
+  void (*argmin_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t d,            \
+                          const size_t *idx, const unsigned char *amb, T *best);               \
   /* silhouette: one block of rows [r0, r1) of the label-sorted matrix, each pair once (see  \
      dist_tile.h): row-side sums into rs, column-side sums (j >= r1) into cs */                \
   void (*sil_tri_##S)(const T *x, size_t ldx, size_t r0, size_t r1, const T *yp, size_t n,     \

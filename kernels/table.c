@@ -14,6 +14,7 @@
 #define MATRIX(S, LANES) .pack_##S = SK_FN(pack_##S), .dist_##S = SK_FN(dist_##S), \
                          .argbest_##S = SK_FN(argbest_##S),                         \
                          .argmin_filt_##S = SK_FN(argmin_filt_##S),                 \
+                         .argmin_sums_##S = SK_FN(argmin_sums_##S),                 \
                          .sil_tri_##S = SK_FN(sil_tri_##S),                         \
                          .topk_next_##S = SK_FN(topk_next_##S),                     \
                          .cos_rows_##S = SK_FN(cos_rows_##S), .nr_##S = SK_NV * (LANES)

@@ -328,6 +328,7 @@ Test(dist, argmin_f32) { argmin_sweep_f32(); }
  * for SQEUCLIDEAN against a first-minimum scan of sk_cdist (the same difference-form tile), on
  * data made to break a loose bound; 1 and 2 threads bitwise. */
 static double amf_unif(uint64_t *s) { return sk_unif(s); }
+static const int AMF_EXP[6] = {60, 70, -60, -75, -130, -160}; /* kind 8: f32 range edges */
 #define DEFINE_AMF_TEST(T, S, HUGE_, TINY_)                                                      \
   static void amf_make_##S(int kind, size_t nx, size_t ny, size_t d, size_t ldx, size_t ldy,     \
                            uint64_t seed, T *x, T *y) {                                          \
@@ -379,6 +380,14 @@ static double amf_unif(uint64_t *s) { return sk_unif(s); }
       for (size_t i = 0; i < nx; i++)                                                             \
         for (size_t k = 0; k < d; k++) x[i * ldx + k] *= (T)TINY_;                                \
       break;                                                                                      \
+    case 8: /* magnitudes at f32's range limits (f64's narrow filter gates them) */            \
+      for (size_t j = 0; j < ny; j++)                                                             \
+        for (size_t k = 0; k < d; k++)                                                            \
+          y[j * ldy + k] = (T)ldexp((double)y[j * ldy + k], AMF_EXP[j % 6]);                      \
+      for (size_t i = 0; i < nx; i++)                                                             \
+        for (size_t k = 0; k < d; k++)                                                            \
+          x[i * ldx + k] = (T)ldexp((double)x[i * ldx + k], AMF_EXP[(i / 2) % 6]);                \
+      break;                                                                                      \
     case 7: /* rows of mixed magnitude (powers of two), zero rows and zero centres */            \
       for (size_t j = 0; j < ny; j++)                                                             \
         for (size_t k = 0; k < d; k++)                                                            \
@@ -407,6 +416,13 @@ static double amf_unif(uint64_t *s) { return sk_unif(s); }
               "threads differ: isa=%s kind=%d nx=%zu ny=%zu d=%zu", sk_isa_name(isa), kind, nx, ny, d); \
     for (size_t i = 0; i < nx; i++)                                                               \
       bad += i1[i] != ir[i] || memcmp(d1 + i, dr + i, sizeof(T)) != 0;                            \
+    if (sizeof(T) == 8 && kind % 4 == 1) { /* f64 without its f32 stage: the f64 filter alone */  \
+      setenv("SIMDKERN_ARGMIN_NARROW", "0", 1);                                                   \
+      cr_assert_eq(sk_cdist_argmin_##S(m, nx, ny, d, x, ldx, y, ldy, i2, d2), SK_OK);             \
+      unsetenv("SIMDKERN_ARGMIN_NARROW");                                                         \
+      for (size_t i = 0; i < nx; i++)                                                             \
+        bad += i2[i] != ir[i] || memcmp(d2 + i, dr + i, sizeof(T)) != 0;                          \
+    }                                                                                             \
     if (m == SK_METRIC_SQEUCLIDEAN && nx > 2 && ny && d) { /* the exact path is cdist's tile */   \
       T *mat = malloc(nx * ny * sizeof(T));                                                       \
       cr_assert_eq(sk_cdist_##S(m, nx, ny, d, x, ldx, y, ldy, mat, ny), SK_OK);                   \
@@ -432,7 +448,7 @@ static double amf_unif(uint64_t *s) { return sk_unif(s); }
                                                                    {40, 300}}; /* 300: groups */ \
     size_t bad = 0, calls = 0;                                                                    \
     FOR_EACH_ISA(isa) {                                                                           \
-      for (int kind = 0; kind < 8; kind++)                                                        \
+      for (int kind = 0; kind < 9; kind++)                                                        \
         for (size_t di = 0; di < sizeof ds / sizeof *ds; di++)                                    \
           for (size_t si = 0; si < sizeof shp / sizeof *shp; si++) {                              \
             size_t d = ds[di], nx = shp[si][0], ny = shp[si][1], ldx = d + 3, ldy = si % 2 && d ? d : d + 1; \
