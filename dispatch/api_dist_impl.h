@@ -288,6 +288,7 @@ typedef struct {
   T *best;
   const float *nq, *nlo, *nhi; /* the narrow filter's panels and bounds (NULL: none) */
   double nc, nnmin;            /* and its c and nmin */
+  int want;                    /* the caller wants the distances (else the indices only) */
 } F(afjob_);
 
 /* The T filter, then the exact kernel, for m rows of x (s: f64 squared norms; next: the bytes to
@@ -301,8 +302,8 @@ static void F(filt_rows_)(const F(afjob_) *j, const T *x, size_t ldx, size_t m, 
   unsigned char amb[AM_ROWS];
   double work[2 * AM_ROWS];
   for (size_t i = 0; i < m; i++) xn[i] = s[i] <= tmax / 1024 && s[i] + j->ymin >= j->nmin ? s[i] : NAN;
-  K->F(argmin_filt_)(x, ldx, m, j->yq, j->ny, d, xn, j->ylo, j->yhi, j->c, idx, best, amb, work,
-                     next, next_bytes);
+  K->F(argmin_filt_)(x, ldx, m, j->yq, j->ny, d, xn, j->ylo, j->yhi, j->c, idx,
+                     j->want ? best : NULL, amb, work, next, next_bytes);
   size_t na = 0;
   for (size_t i = 0; i < m; i++) na += amb[i];
   if (!na) return;
@@ -347,7 +348,7 @@ static int F(narrow_rows_)(const F(afjob_) *j, const T *x, size_t m, const doubl
   }
   K->argmin_filt_f32(xb, d, m, j->nq, j->ny, d, xn, j->nlo, j->nhi, j->nc, idx, NULL, amb, work,
                      x + m * ldx, m * ldx * TSZ);
-  K->F(argmin_sums_)(x, ldx, m, j->yp, d, idx, amb, best);
+  if (j->want) K->F(argmin_sums_)(x, ldx, m, j->yp, d, idx, amb, best);
   size_t na = 0;
   for (size_t i = 0; i < m; i++)
     if (amb[i]) memcpy(amb_x + na * d, x + i * ldx, d * TSZ), as[na] = s[i], ai[na++] = i;
@@ -428,7 +429,7 @@ static void F(narrow_setup_)(F(afjob_) *j, const T *y, size_t ldy, const double 
  * SK_ENOTSUP when the filter does not apply. */
 static sk_status F(argmin_filtered_)(const sk_kernels *K, int kind, const T *x, size_t ldx,
                                      size_t nx, const T *y, size_t ldy, const T *yp, size_t ny,
-                                     size_t d, size_t *index, T *best) {
+                                     size_t d, size_t *index, T *best, int want) {
   const char *e = getenv("SIMDKERN_ARGMIN_EXACT"); /* test hook: the exact kernel alone */
   if (e && *e && strcmp(e, "0") != 0) return SK_ENOTSUP;
   const double u = sizeof(T) == 4 ? 0x1p-24 : 0x1p-53;
@@ -471,7 +472,7 @@ static sk_status F(argmin_filtered_)(const sk_kernels *K, int kind, const T *x, 
   /* N >= 4 E0 / u, E0 = (8d + 32) eta: eta / u = 2^-1021 (f64), 2^-125 (f32) */
   double nmin = (double)(8 * d + 32) * (sizeof(T) == 4 ? 0x1p-123 : 0x1p-1019);
   F(afjob_) job = {K, kind, x, yp, yq, ylo, yhi, ldx, nx, ny, d, c, nmin, ymin, index, best,
-                   NULL, NULL, NULL, 0, 0};
+                   NULL, NULL, NULL, 0, 0, want};
   float *own[2] = {NULL, NULL};
   F(narrow_setup_)(&job, y, ldy, yn, own);
   sk_parallel_blocks((nx + AM_ROWS - 1) / AM_ROWS, 2.0 * (double)nx * (double)ny * (double)d,
@@ -509,7 +510,7 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
     if (st == SK_OK) {
       size_t rows = K->mr * 8;
       if ((m != SK_METRIC_SQEUCLIDEAN && m != SK_METRIC_EUCLIDEAN) || F(argmin_filtered_)(K, (int)m, o.x, o.ldx, nx, o.y, o.ldy, o.yp, ny, d, index,
-                                     best) != SK_OK) {
+                                     best, dist != NULL) != SK_OK) {
         F(amjob_) job = {K, (int)m, o.x, o.yp, o.ldx, nx, ny, d, rows, o.xn, o.yn, index, best};
         sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
                            F(argmin_block_), &job);
@@ -517,7 +518,7 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
       F(release_)(&o);
     }
   }
-  for (size_t i = 0; i < nx; i++) /* the kernel ranks euclidean by squared distance */
+  for (size_t i = 0; i < nx && best == dist; i++) /* the kernel ranks euclidean by squared distance */
     best[i] = index[i] == SK_NO_INDEX ? (T)NAN : m == SK_METRIC_EUCLIDEAN && d ? (T)sqrt(best[i]) : best[i];
   if (best != dist) free(best);
   return st;

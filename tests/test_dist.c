@@ -416,6 +416,8 @@ static const int AMF_EXP[6] = {60, 70, -60, -75, -130, -160}; /* kind 8: f32 ran
               "threads differ: isa=%s kind=%d nx=%zu ny=%zu d=%zu", sk_isa_name(isa), kind, nx, ny, d); \
     for (size_t i = 0; i < nx; i++)                                                               \
       bad += i1[i] != ir[i] || memcmp(d1 + i, dr + i, sizeof(T)) != 0;                            \
+    cr_assert_eq(sk_cdist_argmin_##S(m, nx, ny, d, x, ldx, y, ldy, i2, NULL), SK_OK); /* indices only */ \
+    for (size_t i = 0; i < nx; i++) bad += i2[i] != ir[i];                                        \
     if (sizeof(T) == 8 && kind % 4 == 1) { /* f64 without its f32 stage: the f64 filter alone */  \
       setenv("SIMDKERN_ARGMIN_NARROW", "0", 1);                                                   \
       cr_assert_eq(sk_cdist_argmin_##S(m, nx, ny, d, x, ldx, y, ldy, i2, d2), SK_OK);             \

@@ -176,8 +176,7 @@ def rbf_kernel(X, Y=None, gamma=None):
     return out
 
 
-def pairwise_distances_argmin_min(X, Y, metric="euclidean"):
-    """sklearn.metrics.pairwise_distances_argmin_min: (index of nearest Y row, its distance)."""
+def _nearest(X, Y, metric, want_dist):
     metrics = {"euclidean": 1, "sqeuclidean": 0, "cosine": 4}
     if metric not in metrics:
         raise ValueError(f"simdkern: unsupported metric {metric!r}")
@@ -189,18 +188,23 @@ def pairwise_distances_argmin_min(X, Y, metric="euclidean"):
     if Y.shape[0] == 0:
         raise ValueError("Y has no rows")
     idx = np.empty(X.shape[0], dtype=np.uintp)
-    dist = np.empty(X.shape[0], dtype=dtype)
+    dist = np.empty(X.shape[0], dtype=dtype) if want_dist else None
     _check(getattr(_lib, "sk_cdist_argmin_" + _sfx(dtype))(
         metrics[metric], X.shape[0], Y.shape[0], X.shape[1], _ptr(X), ldx, _ptr(Y), ldy,
-        _ptr(idx), _ptr(dist)))
+        _ptr(idx), _ptr(dist) if want_dist else None))
     if X.shape[0] and np.any(idx == np.iinfo(np.uintp).max):
         raise ValueError("simdkern: a row of X has NaN distances to every row of Y")
     return idx.view(np.intp), dist  # indices < 2**63: the same bits, no copy
 
 
+def pairwise_distances_argmin_min(X, Y, metric="euclidean"):
+    """sklearn.metrics.pairwise_distances_argmin_min: (index of nearest Y row, its distance)."""
+    return _nearest(X, Y, metric, True)
+
+
 def pairwise_distances_argmin(X, Y, metric="euclidean"):
-    """sklearn.metrics.pairwise_distances_argmin."""
-    return pairwise_distances_argmin_min(X, Y, metric)[0]
+    """sklearn.metrics.pairwise_distances_argmin (the distances are not computed)."""
+    return _nearest(X, Y, metric, False)[0]
 
 
 def _silhouette(X, labels):
