@@ -298,10 +298,8 @@ void SK_FN(SK_CAT(argbest_, S))(int kind, const T *x, size_t ldx, size_t nx, con
  * (lo_b = w[0]) stays a candidate while lo_b < thr. One candidate: the row's winner so far; none
  * (impossible with finite bounds: the nearest centre's lo <= its exact-tile value <= the least
  * hi) or two: ambiguous, to the exact path. w[0], w[1] = lo_b, thr (T values, held in double). */
-static inline void FN(filt_row)(const T *dv, const T *ylo, const T *yhi, size_t W, size_t L0,
-                                double xn, double c, T up, size_t *idx, unsigned char *amb,
-                                double *w) {
-  V m2 = V_(set1)((T)-2), xl = V_(set1)((T)(xn * (1 - c))), xh = V_(set1)((T)(xn * (1 + c)));
+static inline T FN(filt_hi)(const T *dv, const T *yhi, size_t W, size_t L0, double xn, double c) {
+  V m2 = V_(set1)((T)-2), xh = V_(set1)((T)(xn * (1 + c)));
   V hm0 = V_(set1)((T)INFINITY), hm1 = hm0; /* two chains: W is a multiple of 2 vectors (NR) */
   for (size_t q = 0; q < W; q += 2 * VN) {
     hm0 = V_(min)(hm0, V_(fmadd)(V_(loadu)(dv + q), m2, V_(add)(xh, V_(loadu)(yhi + L0 + q))));
@@ -311,7 +309,14 @@ static inline void FN(filt_row)(const T *dv, const T *ylo, const T *yhi, size_t 
   V_(storeu)(hv, V_(min)(hm0, hm1));
   for (int h = VN / 2; h > 0; h /= 2) /* pairwise: a short dependency chain */
     for (int l = 0; l < h; l++) hv[l] = hv[l + h] < hv[l] ? hv[l + h] : hv[l];
-  T tn = hv[0] * up, thr = tn < (T)w[1] ? tn : (T)w[1];
+  return hv[0];
+}
+
+static inline void FN(filt_row)(const T *dv, const T *ylo, size_t W, size_t L0, double xn,
+                                double c, T up, T hmin, size_t *idx, unsigned char *amb,
+                                double *w) {
+  V m2 = V_(set1)((T)-2), xl = V_(set1)((T)(xn * (1 - c)));
+  T tn = hmin * up, thr = tn < (T)w[1] ? tn : (T)w[1];
   size_t b = *idx, cnt = b != SK_NO_INDEX && (T)w[0] < thr, first = SIZE_MAX;
   V tv = V_(set1)(thr);
   for (size_t q = 0; q < W; q += VN) {
@@ -358,9 +363,12 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
       FN(tile)(0, x + i0 * ldx, ldx, mr, yp + p * NR * d, ny - p * NR < NR ? ny - p * NR : NR, d, acc);
       FN(keep_tile)(dots + (p - g0) * NR, W, acc);
     }
+    /* every row's least hi first: independent chains, ahead of the counts that wait on them */
+    T hmin[SK_MR];
+    for (size_t i = 0; i < mr; i++) hmin[i] = FN(filt_hi)(dots + i * W, yhi, W, g0 * NR, xn[i0 + i], c);
     for (size_t i = 0; i < mr; i++)
       if (!amb[i0 + i])
-        FN(filt_row)(dots + i * W, ylo, yhi, W, g0 * NR, xn[i0 + i], c, up, idx + i0 + i,
+        FN(filt_row)(dots + i * W, ylo, W, g0 * NR, xn[i0 + i], c, up, hmin[i], idx + i0 + i,
                      amb + i0 + i, work + 2 * (i0 + i));
   });
   for (size_t r = 0; r < nx; r++)
