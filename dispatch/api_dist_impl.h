@@ -365,7 +365,7 @@ static void F(argmin_filt_block_)(void *ctx, size_t b) {
   size_t i0 = b * AM_ROWS, m = j->nx - i0 < AM_ROWS ? j->nx - i0 : AM_ROWS, d = j->d;
   double s[AM_ROWS];
   const T *x = j->x + i0 * j->ldx;
-  for (size_t i = 0; i < m; i++) s[i] = j->K->F(dot_)(x + i * j->ldx, x + i * j->ldx, d);
+  j->K->F(row_sqnorms_)(x, j->ldx, m, d, s);
   if (!j->nq || !F(narrow_rows_)(j, x, m, s, j->idx + i0, j->best + i0))
     F(filt_rows_)(j, x, j->ldx, m, s, j->idx + i0, j->best + i0, x + m * j->ldx, m * j->ldx * TSZ);
 }
@@ -445,10 +445,8 @@ static sk_status F(argmin_filtered_)(const sk_kernels *K, int kind, const T *x, 
   }
   T *yhi = ylo + np * nr;
   double ymin = INFINITY;
-  for (size_t jj = 0; jj < ny; jj++) {
-    yn[jj] = K->F(dot_)(y + jj * ldy, y + jj * ldy, d);
-    if (yn[jj] < ymin) ymin = yn[jj];
-  }
+  K->F(row_sqnorms_)(y, ldy, ny, d, yn);
+  for (size_t jj = 0; jj < ny; jj++) ymin = yn[jj] < ymin ? yn[jj] : ymin;
   size_t nbad = F(bounds_)(yn, ny, np * nr, sizeof(T) == 4, c, ylo, yhi);
   /* the filter's dot tile sees those centres as zeros (finite sums, so every bound is a number) */
   const T *yq = yp;

@@ -376,6 +376,30 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
   if (best) SK_FN(SK_CAT(argmin_sums_, S))(x, ldx, nx, yp, d, idx, amb, best);
 }
 
+/* out[i] = the f64 sum of squares of x row i, 4 rows at a time (independent chains: one row per
+ * call was latency-bound). Any order of the f64 sum serves the filter's bounds. */
+void SK_FN(SK_CAT(row_sqnorms_, S))(const T *x, size_t ldx, size_t m, size_t d, double *out) {
+  enum { G = 4 };
+  size_t dv = d / SK_VD_N * SK_VD_N, i = 0;
+  for (; i < m; i += G) {
+    size_t g = m - i < G ? m - i : G;
+    const T *r[G];
+    vd a[G];
+    for (size_t q = 0; q < G; q++) r[q] = x + (i + (q < g ? q : 0)) * ldx, a[q] = vd_zero();
+    for (size_t k = 0; k < dv; k += SK_VD_N)
+      _Pragma("GCC unroll 4") for (int q = 0; q < G; q++) {
+        vd v = SK_LD(r[q] + k);
+        a[q] = vd_fmadd(v, v, a[q]);
+      }
+    if (dv < d)
+      _Pragma("GCC unroll 4") for (int q = 0; q < G; q++) {
+        vd v = SK_LDN(r[q] + dv, d - dv);
+        a[q] = vd_fmadd(v, v, a[q]);
+      }
+    for (size_t q = 0; q < g; q++) out[i + q] = vd_hsum(a[q]);
+  }
+}
+
 /* best[r] = the exact tile's squared distance from x row r to y row idx[r] (yp: y packed by
  * pack_S), for the rows with amb[r] == 0, in the tile's order (x - y, then fmadd from k = 0). */
 void SK_FN(SK_CAT(argmin_sums_, S))(const T *x, size_t ldx, size_t nx, const T *yp, size_t d,

@@ -15,6 +15,7 @@
                          .argbest_##S = SK_FN(argbest_##S),                         \
                          .argmin_filt_##S = SK_FN(argmin_filt_##S),                 \
                          .argmin_sums_##S = SK_FN(argmin_sums_##S),                 \
+                         .row_sqnorms_##S = SK_FN(row_sqnorms_##S),                 \
                          .sil_tri_##S = SK_FN(sil_tri_##S),                         \
                          .topk_next_##S = SK_FN(topk_next_##S),                     \
                          .cos_rows_##S = SK_FN(cos_rows_##S), .nr_##S = SK_NV * (LANES)
