@@ -327,25 +327,18 @@ static void F(filt_rows_)(const F(afjob_) *j, const T *x, size_t ldx, size_t m, 
   free(buf);
 }
 
-/* The narrow (f32) filter over a block, then its ambiguous rows through F(filt_rows_). Returns
- * 0 (nothing done) when its buffer cannot be had. */
-static int F(narrow_rows_)(const F(afjob_) *j, const T *x, size_t m, const double *s, size_t *idx,
-                           T *best) {
+/* The narrow (f32) filter over a block whose rows are already rounded into xb (m x d), then its
+ * ambiguous rows through F(filt_rows_) (amb_x: room for them). */
+static void F(narrow_rows_)(const F(afjob_) *j, const T *x, size_t m, const double *s,
+                            const float *xb, T *amb_x, size_t *idx, T *best) {
   const sk_kernels *K = j->K;
   size_t d = j->d, ldx = j->ldx;
-  size_t nf = (m * d + 1) & ~(size_t)1; /* floats before the T rows (8-byte aligned) */
-  float *xb = malloc(nf * sizeof(float) + m * d * TSZ + 1);
-  if (!xb) return 0;
-  T *amb_x = (T *)(void *)(xb + nf); /* the ambiguous rows, packed */
   double xn[AM_ROWS] = {0}, as[AM_ROWS];
   unsigned char amb[AM_ROWS];
   double work[2 * AM_ROWS];
   size_t ai[AM_ROWS], bi[AM_ROWS];
   T bb[AM_ROWS];
-  for (size_t i = 0; i < m; i++) {
-    xn[i] = s[i] <= FLT_MAX / 1024 && s[i] + j->ymin >= j->nnmin ? s[i] : NAN;
-    for (size_t k = 0; k < d; k++) xb[i * d + k] = (float)x[i * ldx + k];
-  }
+  for (size_t i = 0; i < m; i++) xn[i] = s[i] <= FLT_MAX / 1024 && s[i] + j->ymin >= j->nnmin ? s[i] : NAN;
   K->argmin_filt_f32(xb, d, m, j->nq, j->ny, d, xn, j->nlo, j->nhi, j->nc, idx, NULL, amb, work,
                      x + m * ldx, m * ldx * TSZ);
   if (j->want) K->F(argmin_sums_)(x, ldx, m, j->yp, d, idx, amb, best);
@@ -356,8 +349,6 @@ static int F(narrow_rows_)(const F(afjob_) *j, const T *x, size_t m, const doubl
     F(filt_rows_)(j, amb_x, d, na, as, bi, bb, NULL, 0);
     for (size_t a = 0; a < na; a++) idx[ai[a]] = bi[a], best[ai[a]] = bb[a];
   }
-  free(xb);
-  return 1;
 }
 
 static void F(argmin_filt_block_)(void *ctx, size_t b) {
@@ -365,9 +356,12 @@ static void F(argmin_filt_block_)(void *ctx, size_t b) {
   size_t i0 = b * AM_ROWS, m = j->nx - i0 < AM_ROWS ? j->nx - i0 : AM_ROWS, d = j->d;
   double s[AM_ROWS];
   const T *x = j->x + i0 * j->ldx;
-  j->K->F(row_sqnorms_)(x, j->ldx, m, d, s);
-  if (!j->nq || !F(narrow_rows_)(j, x, m, s, j->idx + i0, j->best + i0))
-    F(filt_rows_)(j, x, j->ldx, m, s, j->idx + i0, j->best + i0, x + m * j->ldx, m * j->ldx * TSZ);
+  size_t nf = (m * d + 1) & ~(size_t)1; /* floats before the T rows (8-byte aligned) */
+  float *xb = j->nq ? malloc(nf * sizeof(float) + m * d * TSZ + 1) : NULL;
+  j->K->F(row_sqnorms_)(x, j->ldx, m, d, s, xb); /* and the rows rounded to f32 into xb */
+  if (xb) F(narrow_rows_)(j, x, m, s, xb, (T *)(void *)(xb + nf), j->idx + i0, j->best + i0);
+  else F(filt_rows_)(j, x, j->ldx, m, s, j->idx + i0, j->best + i0, x + m * j->ldx, m * j->ldx * TSZ);
+  free(xb);
 }
 
 /* Per-lane bound terms of the centres (squared norms yn, f64) for a filter in type W (w4: f32)
@@ -445,7 +439,7 @@ static sk_status F(argmin_filtered_)(const sk_kernels *K, int kind, const T *x, 
   }
   T *yhi = ylo + np * nr;
   double ymin = INFINITY;
-  K->F(row_sqnorms_)(y, ldy, ny, d, yn);
+  K->F(row_sqnorms_)(y, ldy, ny, d, yn, NULL);
   for (size_t jj = 0; jj < ny; jj++) ymin = yn[jj] < ymin ? yn[jj] : ymin;
   size_t nbad = F(bounds_)(yn, ny, np * nr, sizeof(T) == 4, c, ylo, yhi);
   /* the filter's dot tile sees those centres as zeros (finite sums, so every bound is a number) */

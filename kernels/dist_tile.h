@@ -377,27 +377,42 @@ void SK_FN(SK_CAT(argmin_filt_, S))(const T *x, size_t ldx, size_t nx, const T *
 }
 
 /* out[i] = the f64 sum of squares of x row i, 4 rows at a time (independent chains: one row per
- * call was latency-bound). Any order of the f64 sum serves the filter's bounds. */
-void SK_FN(SK_CAT(row_sqnorms_, S))(const T *x, size_t ldx, size_t m, size_t d, double *out) {
+ * call was latency-bound); any order of the f64 sum serves the filter's bounds. With cvt, the
+ * rows are also written there rounded to f32 (row i at cvt + i * d): f64's narrow filter. */
+static inline __attribute__((always_inline)) void FN(sqnorms)(const T *x, size_t ldx, size_t m,
+                                                              size_t d, double *out, float *cvt,
+                                                              const int wcvt) {
   enum { G = 4 };
-  size_t dv = d / SK_VD_N * SK_VD_N, i = 0;
-  for (; i < m; i += G) {
+  size_t dv = d / SK_VD_N * SK_VD_N;
+  for (size_t i = 0; i < m; i += G) {
     size_t g = m - i < G ? m - i : G;
     const T *r[G];
+    float *o[G];
     vd a[G];
-    for (size_t q = 0; q < G; q++) r[q] = x + (i + (q < g ? q : 0)) * ldx, a[q] = vd_zero();
+    for (size_t q = 0; q < G; q++) {
+      r[q] = x + (i + (q < g ? q : 0)) * ldx, a[q] = vd_zero();
+      o[q] = wcvt && q < g ? cvt + (i + q) * d : NULL;
+    }
     for (size_t k = 0; k < dv; k += SK_VD_N)
       _Pragma("GCC unroll 4") for (int q = 0; q < G; q++) {
         vd v = SK_LD(r[q] + k);
         a[q] = vd_fmadd(v, v, a[q]);
+        if (wcvt && o[q]) vd_storeu_f32(o[q] + k, v);
       }
     if (dv < d)
       _Pragma("GCC unroll 4") for (int q = 0; q < G; q++) {
         vd v = SK_LDN(r[q] + dv, d - dv);
         a[q] = vd_fmadd(v, v, a[q]);
+        if (wcvt && o[q]) vd_storeu_f32_n(o[q] + dv, v, d - dv);
       }
     for (size_t q = 0; q < g; q++) out[i + q] = vd_hsum(a[q]);
   }
+}
+
+void SK_FN(SK_CAT(row_sqnorms_, S))(const T *x, size_t ldx, size_t m, size_t d, double *out,
+                                    float *cvt) {
+  if (cvt) FN(sqnorms)(x, ldx, m, d, out, cvt, 1);
+  else FN(sqnorms)(x, ldx, m, d, out, NULL, 0);
 }
 
 /* best[r] = the exact tile's squared distance from x row r to y row idx[r] (yp: y packed by

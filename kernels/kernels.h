@@ -40,8 +40,8 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
                           const double *xn, const T *ylo, const T *yhi, double c, size_t *idx,  \
                           T *best, unsigned char *amb, double *work, const void *next,           \
                           size_t next_bytes);                                                      \
-  /* out[i] = sum of squares of x row i (f64) */                                                \
-  void (*row_sqnorms_##S)(const T *x, size_t ldx, size_t m, size_t d, double *out);            \
+  /* out[i] = sum of squares of x row i (f64); cvt != NULL: the rows rounded to f32 there */   \
+  void (*row_sqnorms_##S)(const T *x, size_t ldx, size_t m, size_t d, double *out, float *cvt); \
   /* best = the exact squared distance to y row idx[r] for the rows with amb[r] == 0 */          \
   void (*argmin_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t d,            \
                           const size_t *idx, const unsigned char *amb, T *best);               \

@@ -34,7 +34,8 @@ void SK_FN(sel_deal)(const double *x, size_t n, sk_bracket *b, size_t nb);
                               size_t d, const double *xn, const T *ylo, const T *yhi, double c,  \
                               size_t *idx, T *best, unsigned char *amb, double *work,          \
                               const void *next, size_t next_bytes);                            \
-  void SK_FN(row_sqnorms_##S)(const T *x, size_t ldx, size_t m, size_t d, double *out);         \
+  void SK_FN(row_sqnorms_##S)(const T *x, size_t ldx, size_t m, size_t d, double *out,          \
+                              float *cvt);                                                     \
   void SK_FN(argmin_sums_##S)(const T *x, size_t ldx, size_t nx, const T *yp, size_t d,         \
                               const size_t *idx, const unsigned char *amb, T *best);           \
   void SK_FN(sil_tri_##S)(const T *x, size_t ldx, size_t r0, size_t r1, const T *yp, size_t n,   \
