@@ -319,12 +319,17 @@ static inline void FN(filt_row)(const T *dv, const T *ylo, size_t W, size_t L0, 
   T tn = hmin * up, thr = tn < (T)w[1] ? tn : (T)w[1];
   size_t b = *idx, cnt = b != SK_NO_INDEX && (T)w[0] < thr, first = SIZE_MAX;
   V tv = V_(set1)(thr);
-  for (size_t q = 0; q < W; q += VN) {
-    V lo = V_(fmadd)(V_(loadu)(dv + q), m2, V_(add)(xl, V_(loadu)(ylo + L0 + q)));
-    unsigned bits = V_(lt_bits)(lo, tv);
-    size_t at = q + (size_t)__builtin_ctz(bits | 1u << VN);
-    first = first == SIZE_MAX && bits ? at : first;
-    cnt += (size_t)__builtin_popcount(bits);
+  enum { PER = 64 / VN }; /* vectors whose mask bits share one 64-bit word */
+  for (size_t q0 = 0; q0 < W; q0 += PER * VN) {
+    uint64_t word = 0; /* scanned once per word, not once per vector */
+    _Pragma("GCC unroll 16") for (int v = 0; v < PER; v++) {
+      size_t q = q0 + (size_t)v * VN;
+      if (q >= W) break;
+      V lo = V_(fmadd)(V_(loadu)(dv + q), m2, V_(add)(xl, V_(loadu)(ylo + L0 + q)));
+      word |= (uint64_t)V_(lt_bits)(lo, tv) << (v * VN % 64);
+    }
+    first = first == SIZE_MAX && word ? q0 + (size_t)__builtin_ctzll(word) : first;
+    cnt += (size_t)__builtin_popcountll(word);
   }
   if (cnt != 1) {
     *amb = 1;
