@@ -305,11 +305,7 @@ static inline T FN(filt_hi)(const T *dv, const T *yhi, size_t W, size_t L0, doub
     hm0 = V_(min)(hm0, V_(fmadd)(V_(loadu)(dv + q), m2, V_(add)(xh, V_(loadu)(yhi + L0 + q))));
     hm1 = V_(min)(hm1, V_(fmadd)(V_(loadu)(dv + q + VN), m2, V_(add)(xh, V_(loadu)(yhi + L0 + q + VN))));
   }
-  T hv[VN];
-  V_(storeu)(hv, V_(min)(hm0, hm1));
-  for (int h = VN / 2; h > 0; h /= 2) /* pairwise: a short dependency chain */
-    for (int l = 0; l < h; l++) hv[l] = hv[l + h] < hv[l] ? hv[l + h] : hv[l];
-  return hv[0];
+  return V_(hmin)(V_(min)(hm0, hm1)); /* never NaN: finite dots, finite or +inf bounds */
 }
 
 static inline void FN(filt_row)(const T *dv, const T *ylo, size_t W, size_t L0, double xn,

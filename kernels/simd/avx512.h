@@ -31,6 +31,7 @@ static inline void vd_storeu_n(double *p, vd v, size_t n) {
 static inline vd vd_sqrt(vd a) { return _mm512_sqrt_pd(a); }
 static inline vd vd_div(vd a, vd b) { return _mm512_div_pd(a, b); }
 static inline vd vd_min(vd a, vd b) { return _mm512_min_pd(a, b); }
+static inline double vd_hmin(vd a) { return _mm512_reduce_min_pd(a); }
 
 typedef __m512 vf;
 #define SK_VF_N 16
@@ -50,6 +51,7 @@ static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
 static inline vf vf_sqrt(vf a) { return _mm512_sqrt_ps(a); }
 static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
+static inline float vf_hmin(vf a) { return _mm512_reduce_min_ps(a); }
 #define SK_VF_HAVE_PARTIAL 1
 #define SK_MR 8
 #define SK_NV 2

@@ -17,6 +17,7 @@ static inline void vd_storeu(double *p, vd v) { vst1q_f64(p, v); }
 static inline vd vd_sqrt(vd a) { return vsqrtq_f64(a); }
 static inline vd vd_div(vd a, vd b) { return vdivq_f64(a, b); }
 static inline vd vd_min(vd a, vd b) { return vminq_f64(a, b); }
+static inline double vd_hmin(vd a) { return vminvq_f64(a); }
 
 typedef float32x4_t vf;
 #define SK_VF_N 4
@@ -30,6 +31,7 @@ static inline vf vf_mul(vf a, vf b) { return vmulq_f32(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return vfmaq_f32(c, a, b); }
 static inline vf vf_sqrt(vf a) { return vsqrtq_f32(a); }
 static inline vf vf_min(vf a, vf b) { return vminq_f32(a, b); }
+static inline float vf_hmin(vf a) { return vminvq_f32(a); }
 #define SK_MR 8
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10advsimd

@@ -21,6 +21,7 @@ static inline void vd_storeu_n(double *p, vd v, size_t n) { (void)p; (void)v; (v
 static inline vd vd_sqrt(vd a) { return __builtin_sqrt(a); }
 static inline vd vd_div(vd a, vd b) { return a / b; }
 static inline vd vd_min(vd a, vd b) { return a < b ? a : b; }
+static inline double vd_hmin(vd a) { return a; }
 
 /* f32 lanes (matrix kernels accumulate in the input type, like BLAS) */
 typedef float vf;
@@ -37,6 +38,7 @@ static inline vf vf_mul(vf a, vf b) { return a * b; }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return a * b + c; }
 static inline vf vf_sqrt(vf a) { return __builtin_sqrtf(a); }
 static inline vf vf_min(vf a, vf b) { return a < b ? a : b; }
+static inline float vf_hmin(vf a) { return a; }
 /* register tile of the matrix kernels: SK_MR rows x SK_NV vectors */
 #define SK_MR 4
 #define SK_NV 4

@@ -8,10 +8,10 @@
  *   vd_zero vd_set1 vd_loadu vd_load_f32 vd_add vd_sub vd_mul vd_fmadd(a,b,c)=a*b+c vd_hsum
  *   vd_loadu_n / vd_load_f32_n: load n < SK_VD_N elements, zero the rest, never read past them.
  *   vd_storeu vd_storeu_n vd_sqrt vd_div (IEEE division, correctly rounded),
- *   vd_min (NaN-free operands only: the ISAs disagree on NaN)
+ *   vd_min (NaN-free operands only: the ISAs disagree on NaN), vd_hmin (its least lane, NaN-free)
  * f32 lanes for matrix kernels (they accumulate in the input type): vf, SK_VF_N, vf_zero vf_set1
  *   vf_loadu vf_loadu_n vf_storeu vf_storeu_n vf_add vf_sub vf_mul vf_fmadd vf_sqrt
- *   vf_min (NaN-free operands only, like vd_min)
+ *   vf_min, vf_hmin (NaN-free operands only, like vd_min)
  * vd_any_lt/gt, vf_any_lt/gt: does any lane of a compare (ordered) below/above b;
  *   vd_lt_bits / vf_lt_bits: which lanes are (ordered) below b, lane i -> bit i
  * vdm (lane mask): vd_lt vd_gt vd_isnan vdm_or vdm_any vd_blend(m, a, b) = m ? a : b

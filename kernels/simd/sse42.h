@@ -19,6 +19,7 @@ static inline void vd_storeu(double *p, vd v) { _mm_storeu_pd(p, v); }
 static inline vd vd_sqrt(vd a) { return _mm_sqrt_pd(a); }
 static inline vd vd_div(vd a, vd b) { return _mm_div_pd(a, b); }
 static inline vd vd_min(vd a, vd b) { return _mm_min_pd(a, b); }
+static inline double vd_hmin(vd a) { return _mm_cvtsd_f64(_mm_min_sd(a, _mm_unpackhi_pd(a, a))); }
 
 typedef __m128 vf;
 #define SK_VF_N 4
@@ -32,6 +33,10 @@ static inline vf vf_mul(vf a, vf b) { return _mm_mul_ps(a, b); }
 static inline vf vf_fmadd(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
 static inline vf vf_sqrt(vf a) { return _mm_sqrt_ps(a); }
 static inline vf vf_min(vf a, vf b) { return _mm_min_ps(a, b); }
+static inline float vf_hmin(vf a) {
+  __m128 m = _mm_min_ps(a, _mm_movehl_ps(a, a));
+  return _mm_cvtss_f32(_mm_min_ss(m, _mm_shuffle_ps(m, m, 1)));
+}
 #define SK_MR 4
 #define SK_NV 2
 #define SK_SLEEF_EXPD Sleef_expd2_u10sse4
