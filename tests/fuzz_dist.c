@@ -36,6 +36,7 @@
     T *o1 = malloc((nx * ldo + 1) * sizeof(T)), *o2 = malloc((nx * ldo + 1) * sizeof(T));         \
     T *sq = malloc((nx * nx + 1) * sizeof(T)), *dist = malloc((nx + 1) * sizeof(T));              \
     size_t *idx = malloc((nx + 1) * sizeof(size_t)), *lab = malloc((nx + 1) * sizeof(size_t));    \
+    size_t *idx2 = malloc((nx + 1) * sizeof(size_t));                                             \
     size_t *tk = malloc((nya + 1) * sizeof(size_t));                                              \
     T *tv = malloc((nya + 1) * sizeof(T));                                                        \
     for (size_t i = 0; i < nx; i++) lab[i] = take(s) % 3;                                         \
@@ -50,6 +51,8 @@
       CHECK(sk_cdist_##S(m, nx, ny, d, x, ldx, y, ldy, o2, ldo) == SK_OK);                        \
       CHECK(memcmp(o1, o2, (nx * ldo + 1) * sizeof(T)) == 0);                                     \
       CHECK(sk_cdist_argmin_##S(m, nx, ny, d, x, ldx, y, ldy, idx, dist) == SK_OK);               \
+      CHECK(sk_cdist_argmin_##S(m, nx, ny, d, x, ldx, y, ldy, idx2, NULL) == SK_OK); /* indices only */ \
+      CHECK(memcmp(idx, idx2, nx * sizeof(size_t)) == 0);                                         \
       int largest = m == SK_METRIC_DOT || m == SK_METRIC_COSINE_SIMILARITY;                       \
       for (size_t i = 0; i < nx && nx > 2; i++) { /* cdist on >2 rows uses the same tiles */      \
         if (idx[i] == SK_NO_INDEX) { CHECK(isnan(dist[i])); continue; }                           \
@@ -76,7 +79,7 @@
     sk_set_num_threads(1);                                                                        \
     CHECK(!memcmp(cx, x, nxa * sizeof(T)) && !memcmp(cy, y, nya * sizeof(T)));                    \
     free(x); free(y); free(cx); free(cy); free(o1); free(o2); free(sq); free(dist);               \
-    free(idx); free(lab); free(tk); free(tv);                                                     \
+    free(idx); free(idx2); free(lab); free(tk); free(tv);                                         \
   }
 DEFINE_RUN(double, f64)
 DEFINE_RUN(float, f32)
