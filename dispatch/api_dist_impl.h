@@ -398,8 +398,8 @@ static void F(narrow_setup_)(F(afjob_) *j, const T *y, size_t ldy, const double 
   *own = NULL;
   double c = F(filt_c_)(d, 0x1p-24);
   /* only where f32 has more lanes (scalar: as fast as f64, the copy made it 0.74x) */
-  if (sizeof(T) != 8 || K->nr_f32 <= K->F(nr_) || (e && !strcmp(e, "0")) || !c || !sk_mul_ok(np * nr, d ? d : 1, sizeof(float), &bytes) ||
-      bytes > SIZE_MAX / 2 - 64)
+  if (sizeof(T) != 8 || K->nr_f32 <= K->F(nr_) || (e && !strcmp(e, "0")) || !c ||
+      !sk_mul_ok(np * nr, d ? d : 1, sizeof(float), &bytes) || bytes > SIZE_MAX / 2 - 64)
     return;
   float *lo = malloc(2 * np * nr * sizeof(float)), *yc = malloc(ny * d * sizeof(float) + 1),
         *yp = aligned_alloc(64, (bytes + 63) / 64 * 64);
@@ -502,8 +502,9 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
     st = F(prepare_)(K, cos, 0, x, nx, ldx, y, ny, ldy, d, &o);
     if (st == SK_OK) {
       size_t rows = K->mr * 8;
-      if ((m != SK_METRIC_SQEUCLIDEAN && m != SK_METRIC_EUCLIDEAN) || F(argmin_filtered_)(K, (int)m, o.x, o.ldx, nx, o.y, o.ldy, o.yp, ny, d, index,
-                                     best, dist != NULL) != SK_OK) {
+      if ((m != SK_METRIC_SQEUCLIDEAN && m != SK_METRIC_EUCLIDEAN) ||
+          F(argmin_filtered_)(K, (int)m, o.x, o.ldx, nx, o.y, o.ldy, o.yp, ny, d, index, best,
+                              dist != NULL) != SK_OK) {
         F(amjob_) job = {K, (int)m, o.x, o.yp, o.ldx, nx, ny, d, rows, o.xn, o.yn, index, best};
         sk_parallel_blocks((nx + rows - 1) / rows, 2.0 * (double)nx * (double)ny * (double)d,
                            F(argmin_block_), &job);
@@ -511,7 +512,8 @@ sk_status F(sk_cdist_argmin_)(sk_metric m, size_t nx, size_t ny, size_t d, const
       F(release_)(&o);
     }
   }
-  for (size_t i = 0; i < nx && best == dist; i++) /* the kernel ranks euclidean by squared distance */
+  /* the kernel ranks euclidean by squared distance (no distances wanted: nothing to finish) */
+  for (size_t i = 0; i < nx && best == dist; i++)
     best[i] = index[i] == SK_NO_INDEX ? (T)NAN : m == SK_METRIC_EUCLIDEAN && d ? (T)sqrt(best[i]) : best[i];
   if (best != dist) free(best);
   return st;
