@@ -118,7 +118,8 @@ SK_API sk_status sk_cdist_self_f32(sk_metric m, size_t n, size_t d, const float 
 /* For each x row: index of the nearest y row (smallest distance; for DOT and
  * COSINE_SIMILARITY the largest value) and, if dist != NULL, that value. The nx x ny matrix is
  * never materialised. Ties: lowest index. NaN never wins; a row whose values are all NaN (or
- * ny == 0) gets SK_NO_INDEX and dist NaN. */
+ * ny == 0) gets SK_NO_INDEX and dist NaN. dist == NULL is faster for (sq)euclidean: most rows'
+ * distances are then never computed. */
 SK_API sk_status sk_cdist_argmin_f64(sk_metric m, size_t nx, size_t ny, size_t d, const double *x,
                                      size_t ldx, const double *y, size_t ldy, size_t *index,
                                      double *dist);
