@@ -244,12 +244,25 @@ sk_status sk_sel_col_sample(const void *x, int f32, size_t rows, size_t cols, si
   return SK_OK;
 }
 
+/* Fast brackets (5-7 of them, where passes count bins) widened to whole float roundings
+ * (kernels.h, sk_key_floor): the same ranks inside, at most a float's rounding more values, and a
+ * pass may compare float keys (AVX2: 8 per vector) with exactly the double compares' counts.
+ * Left as planned when the widened brackets would touch. */
+static void widen_to_keys(sk_sel_job *job) {
+  if (job->nb < 5 || job->nb > 7) return;
+  for (size_t i = 1; i < job->nb; i++)
+    if (!((float)job->b[i - 1].hi < (float)job->b[i].lo)) return;
+  for (size_t i = 0; i < job->nb; i++)
+    job->b[i].lo = sk_key_floor(job->b[i].lo), job->b[i].hi = sk_key_ceil(job->b[i].hi);
+}
+
 /* Bracket buffers (and the fast pass's shared buffer) for the planned brackets. */
 static sk_status plan_alloc(sk_sel_job *job, size_t cap_total) {
   /* The fast first pass suits continuous data: a degenerate bracket (the sample's value repeats
    * across the margin) means runs of duplicates, which would flood its shared buffer. */
   job->fast = job->allow_fast && job->attempt == 0 && job->nb <= SK_SEL_MAXB && job->src.n > SMALL;
   for (size_t i = 0; i < job->nb; i++) job->fast &= job->b[i].lo < job->b[i].hi;
+  if (job->fast) widen_to_keys(job);
   size_t shared = job->fast ? cap_total + 64 : 0;
   job->mem = malloc((cap_total + job->nb * SK_SEL_SLACK + shared + SK_SEL_SLACK) * sizeof(double));
   if (!job->mem) { job->nb = 0; return SK_ENOMEM; }

@@ -21,6 +21,23 @@ typedef struct sk_bracket {
   double *buf;
   size_t nbuf, cap;
 } sk_bracket;
+/* Float keys: rounding to float (to nearest, ties to even) keeps the order of doubles, so the
+ * doubles that round to one float form an interval. sk_key_floor(v) / sk_key_ceil(v) are the
+ * least / greatest double rounding to the same float as v (+-0 count as one float). A bracket
+ * with lo == sk_key_floor(lo) and hi == sk_key_ceil(hi) is a union of such intervals: a pass may
+ * then compare float keys with float pivots and count exactly what the double compares count.
+ * The planner widens fast brackets so; the AVX2 pass then compares 8 keys per vector. */
+static inline double sk_key_floor(double v) {
+  float f = (float)v;
+  if (f == -__builtin_inff()) return -__builtin_inf();
+  if (f == __builtin_inff()) return 0x1.ffffffp127; /* a tie with FLT_MAX: rounds to even, inf */
+  float p = __builtin_nextafterf(f, -__builtin_inff());
+  /* the midpoint of two neighbouring floats is exact in double */
+  double m = p == -__builtin_inff() ? -0x1.ffffffp127 : ((double)f + (double)p) * 0.5;
+  return (float)m == f ? m : __builtin_nextafter(m, __builtin_inf());
+}
+static inline double sk_key_ceil(double v) { return -sk_key_floor(-v); }
+
 /* What a pass sees: the value itself, |x - center|, or |x - center| rounded to float (f32 MAD) */
 enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
 

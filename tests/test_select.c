@@ -177,6 +177,55 @@ Test(select, bracket_counts) {
   free(x);
 }
 
+/* 5-7 brackets on data that tests the float-key pass (AVX2) and the planner's widening of its
+ * brackets to whole float roundings: values exactly on the rounding boundaries between floats,
+ * clusters of doubles inside one float's rounding, keys of +-Inf (beyond FLT_MAX) and of zero
+ * (below the float subnormals), and signed zeros. */
+Test(select, float_keys) {
+  static const double spread[] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
+  size_t n = sk_test_small() ? 20011 : 60001;
+  double *x = malloc(n * sizeof *x), *x0 = malloc(n * sizeof *x), out[7];
+  float *xf = malloc(n * sizeof *xf);
+  double *xc = malloc(n * sizeof *xc);
+  uint64_t s = 23;
+  for (int pat = 0; pat < 5; pat++) {
+    for (size_t i = 0; i < n; i++) {
+      double u = sk_unif(&s);
+      float f = (float)u;
+      double h = ((double)nextafterf(f, INFINITY) - f) / 2; /* half a float step up */
+      switch (pat) {
+      case 0: x[i] = f + h * (double)((int)(sk_rng(&s) % 3) - 1); break; /* on the boundaries */
+      case 1: x[i] = floor(u * 512) / 512 + (double)(sk_rng(&s) % 4096) * 0x1p-48; break;
+      case 2: x[i] = i % 50 == 0 ? u * 1e300 : i % 61 == 0 ? NAN : u; break;
+      case 3: x[i] = i % 3 == 0 ? u * 1e-300 : u; break;
+      default: x[i] = i % 4 == 0 ? (sk_rng(&s) % 2 ? 0.0 : -0.0) : u * 0x1p-140; break;
+      }
+    }
+    for (size_t i = 0; i < n; i++) xf[i] = (float)x[i], xc[i] = xf[i];
+    memcpy(x0, x, n * sizeof *x);
+    FOR_EACH_ISA(isa) {
+      for (int f32 = 0; f32 < 2; f32++)
+        for (int omit = 0; omit < 2; omit++) {
+          sorted r = ref_sorted(f32 ? xc : x, n, 1, 0, 0, f32);
+          sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+          for (size_t nq = 5; nq <= 7; nq++)
+            for (int method = 0; method <= SK_QUANTILE_LOWER; method++) {
+              const double *q = spread + (nq == 5 ? 1 : 0);
+              sk_quantile_method m = (sk_quantile_method)method;
+              cr_assert_eq(f32 ? sk_quantile_f32(xf, n, 1, q, nq, m, pol, out)
+                               : sk_quantile_f64(x, n, 1, q, nq, m, pol, out), SK_OK);
+              for (size_t i = 0; i < nq; i++)
+                same(out[i], ref_quantile(r, omit, f32, 0, q[i], method), f32 ? "keys f32" : "keys f64",
+                     isa, nq, pat * 10 + method);
+            }
+          free(r.v);
+        }
+      cr_assert(memcmp(x0, x, n * sizeof *x) == 0, "input modified");
+    }
+  }
+  free(x), free(x0), free(xf), free(xc);
+}
+
 /* Values bracketed away from the sample's guess: few huge outliers, then a spike of duplicates
  * right at the median; plus data ending at a guard page (no read past the end). */
 Test(select, adversarial_and_guard) {
@@ -493,6 +542,27 @@ static int cmp_total(const void *a, const void *b) {
   return c ? c : (signbit(*(const double *)b) != 0) - (signbit(*(const double *)a) != 0);
 }
 
+/* sk_key_floor / sk_key_ceil: the ends of the interval of doubles that round to v's float. */
+Test(select, key_bounds) {
+  uint64_t s = 31;
+  static const double fixed[] = {0.0, -0.0, 0x1p-149, 0x1p-150, 0x1.8p-150, 0x1p-126, 1.0, 3.0,
+                                 0x1.fffffep127, 0x1.ffffffp127, 0x1.fffffefffffffp127, 1e300,
+                                 INFINITY, 0x1.000001p0, 0x1.0000018p0, 0x1p-1074};
+  for (size_t i = 0; i < 4000; i++) {
+    double v = i < 32 ? (i % 2 ? -1 : 1) * fixed[i / 2] : ldexp(sk_unif(&s), (int)(sk_rng(&s) % 300) - 150);
+    if (i >= 32 && i % 3 == 0) v = (float)v; /* on a float */
+    if (i >= 32 && i % 3 == 1) { /* on a rounding boundary */
+      float f = (float)v;
+      if (!isinf(f)) v = f + ((double)nextafterf(f, INFINITY) - f) / 2;
+    }
+    double lo = sk_key_floor(v), hi = sk_key_ceil(v);
+    float f = (float)v;
+    cr_assert((float)lo == f && (float)hi == f, "%a: bounds %a %a round elsewhere", v, lo, hi);
+    cr_assert(lo == -INFINITY || (float)nextafter(lo, -INFINITY) < f, "%a: floor %a not least", v, lo);
+    cr_assert(hi == INFINITY || (float)nextafter(hi, INFINITY) > f, "%a: ceil %a not greatest", v, hi);
+  }
+}
+
 /* The shared buffer dealt to its brackets (sel_deal) gives the robust pass's counts, relative to
  * each bracket's lo, and the same values strictly inside; with small buffers, the same overflow. */
 static void deal_matches_pass(const double *v, size_t n, const sk_bracket *b, size_t K, int small, sk_isa isa) {
@@ -528,8 +598,25 @@ Test(select, pass_counts_direct) {
          *want = malloc(n * sizeof *want), *srt = malloc(n * sizeof *srt);
   float *xf = malloc(n * sizeof *xf);
   uint64_t s = 23;
+  /* keys 1, 2: few distinct floats (half with an odd last bit), each also as the two doubles half
+   * a float step away (the boundaries of its rounding: the widened pivots) and one step inside
+   * and outside those; a fifth above FLT_MAX's rounding boundary (key +Inf: K = 7 puts the last
+   * bracket's lo there), some on it and just below it (key FLT_MAX). keys 2: brackets widened to
+   * whole float roundings as the planner does, so AVX2 compares keys; keys 1: the same data,
+   * brackets as they are. */
+  static const double big[4] = {0x1.ffffffp127, 0x1.fffffefffffffp127, 0x1.fffffep127, 0x1.ffffffp127};
+  for (int keys = 0; keys < 3; keys++) {
   for (size_t i = 0; i < n; i++) {
     double u = sk_unif(&s);
+    if (keys) {
+      double lv = floor(u * 4096);
+      float f = (float)(lv / 4096);
+      if (fmod(lv, 2) != 0) f = nextafterf(f, INFINITY);
+      double h = ((double)nextafterf(f, INFINITY) - f) / 2, d = f + h * (double)((int)(sk_rng(&s) % 3) - 1);
+      u = i % 7 == 0 ? nextafter(d, i % 2 ? INFINITY : -INFINITY) : d;
+      if (i % 5 == 1) u = 1e300 * (2 + u);
+      if (i % 50 == 3) u = big[sk_rng(&s) % 4];
+    }
     x[i] = i % 101 == 0 ? NAN : i % 97 == 0 ? INFINITY : i % 89 == 0 ? -INFINITY
          : i % 53 == 0 ? 0.25 : i % 61 == 0 ? -0.0 : u;
     xf[i] = (float)x[i];
@@ -552,9 +639,15 @@ Test(select, pass_counts_direct) {
             double lo = srt[a], hi = srt[narrow ? a + m / (40 * K) : (2 * i + 2) * m / (2 * K + 2)];
             if (!narrow && i == K - 1) hi = INFINITY;
             if (!narrow && i == 0 && K > 2) lo = -INFINITY;
-            if (!narrow && i == 1 && 0.25 < hi && mode == SK_SEL_RAW) lo = 0.25; /* a run at a pivot */
+            if (!keys && !narrow && i == 1 && 0.25 < hi && mode == SK_SEL_RAW) lo = 0.25; /* a run at a pivot */
             b[i] = (sk_bracket){.lo = lo, .hi = hi};
+            cr_assert(lo <= hi && (!i || b[i - 1].hi < lo), "test brackets: sorted, disjoint (keys %d K %zu i %zu narrow %d mode %d f32 %d: %a %a)", keys, K, i, narrow, mode, f32, lo, hi);
           }
+          int widen = keys == 2;
+          for (size_t i = 1; widen && i < K; i++)
+            widen = (float)b[i - 1].hi < (float)b[i].lo; /* touching: not widened */
+          for (size_t i = 0; widen && i < K; i++)
+            b[i].lo = sk_key_floor(b[i].lo), b[i].hi = sk_key_ceil(b[i].hi);
           size_t nw = 0, nan = 0, wnan = n - m;
           for (size_t i = 0; i < K; i++) {
             size_t lt = 0;
@@ -571,11 +664,16 @@ Test(select, pass_counts_direct) {
           for (size_t i = 0; i < K; i++)
             cr_assert_eq(b[i].lt_lo, r[i].lt_lo, "isa=%s K=%zu f32=%d mode=%d bracket %zu: #(v < lo) %zu want %zu",
                          sk_isa_name(isa), K, f32, mode, i, b[i].lt_lo, r[i].lt_lo);
-          cr_assert_eq(sh.nbuf, nw, "isa=%s K=%zu f32=%d mode=%d: shared %zu want %zu", sk_isa_name(isa), K, f32, mode, sh.nbuf, nw);
+          if (nw > sh.cap) { /* a run of +Inf filled the narrow variant's buffer: seen as full */
+            cr_assert(sh.nbuf > sh.cap, "isa=%s K=%zu f32=%d: overflow not reported", sk_isa_name(isa), K, f32);
+            continue;
+          }
+          cr_assert_eq(sh.nbuf, nw, "isa=%s K=%zu f32=%d mode=%d keys=%d: shared %zu want %zu", sk_isa_name(isa), K, f32, mode, keys, sh.nbuf, nw);
           qsort(buf, nw, sizeof *buf, cmp_total);
           cr_assert(memcmp(buf, want, nw * sizeof *buf) == 0, "isa=%s K=%zu: shared buffer values", sk_isa_name(isa), K);
           if (SK_K->sel_deal && K <= 7) deal_matches_pass(buf, nw, b, K, narrow, isa);
           }
+  }
   }
   free(x), free(buf), free(want), free(srt), free(xf);
 }

@@ -93,9 +93,38 @@ static const int32_t sk_avx2_compress_idx[16][8] = {
     {4,5,0,0,0,0,0,0}, {0,1,4,5,0,0,0,0}, {2,3,4,5,0,0,0,0}, {0,1,2,3,4,5,0,0},
     {6,7,0,0,0,0,0,0}, {0,1,6,7,0,0,0,0}, {2,3,6,7,0,0,0,0}, {0,1,2,3,6,7,0,0},
     {4,5,6,7,0,0,0,0}, {0,1,4,5,6,7,0,0}, {2,3,4,5,6,7,0,0}, {0,1,2,3,4,5,6,7}};
-static inline size_t vd_compress(double *dst, vdm m, vd v) {
-  unsigned bits = (unsigned)_mm256_movemask_pd(m);
+static inline size_t vd_compress_bits(double *dst, unsigned bits, vd v) {
   __m256i idx = _mm256_loadu_si256((const __m256i *)(const void *)sk_avx2_compress_idx[bits]);
   _mm256_storeu_ps((float *)(void *)dst, _mm256_permutevar8x32_ps(_mm256_castpd_ps(v), idx));
   return (size_t)__builtin_popcount(bits);
 }
+static inline size_t vd_compress(double *dst, vdm m, vd v) {
+  return vd_compress_bits(dst, (unsigned)_mm256_movemask_pd(m), v);
+}
+
+/* selection on float keys (kernels/select.c): vf_keys(a, b) = a's and b's lanes rounded to
+ * float (lanes 0-3, 4-7); vfm masks; vfc 8 x 32-bit lanes (bin numbers, counters);
+ * vf_lut8(t, g) = t[g]; vfc_step(g, m, k) sets the bits k where m holds (g has them clear);
+ * vfc_bin2 adds 1 << 8g to lo for bins 0-3 and 1 << 8(g - 4) to hi for bins 4-7 (byte counters:
+ * vpsllvd gives 0 for a shift count past 31, so each value lands in exactly one of the two) */
+#define SK_VF_HAVE_KEYS 1
+typedef __m256 vfm;
+typedef __m256i vfc;
+static inline vf vf_keys(vd a, vd b) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(a)), _mm256_cvtpd_ps(b), 1);
+}
+static inline vfm vf_le(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+static inline vfm vf_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
+static inline unsigned vfm_bits(vfm m) { return (unsigned)_mm256_movemask_ps(m); }
+static inline vf vf_lut8(vf t, vfc g) { return _mm256_permutevar8x32_ps(t, g); }
+static inline vfc vfc_zero(void) { return _mm256_setzero_si256(); }
+static inline vfc vfc_add(vfc c, vfm m) { return _mm256_sub_epi32(c, _mm256_castps_si256(m)); }
+static inline vfc vfc_step(vfc g, vfm m, int k) {
+  return _mm256_or_si256(g, _mm256_and_si256(_mm256_castps_si256(m), _mm256_set1_epi32(k)));
+}
+static inline void vfc_bin2(vfc *lo, vfc *hi, vfc g) {
+  __m256i s = _mm256_slli_epi32(g, 3), one = _mm256_set1_epi32(1);
+  *lo = _mm256_add_epi32(*lo, _mm256_sllv_epi32(one, s));
+  *hi = _mm256_add_epi32(*hi, _mm256_sllv_epi32(one, _mm256_sub_epi32(s, _mm256_set1_epi32(32))));
+}
+static inline void vfc_lanes(uint32_t *out, vfc c) { _mm256_storeu_si256((__m256i *)(void *)out, c); }
