@@ -98,15 +98,26 @@ static int keys_exact(const sk_bracket *b, size_t K) {
     if (sk_key_floor(b[i].lo) != b[i].lo || sk_key_ceil(b[i].hi) != b[i].hi) return 0;
   return 1;
 }
+/* The float keys of bracket i + shift's lo (shift -1: bin i's bracket) or of bin i's hi; NaN
+ * where there is no such bracket. */
 static inline vf keys_table(const sk_bracket *b, size_t K, int shift, int hi) {
   float t[8];
   for (size_t i = 0; i < 8; i++) {
-    size_t j = i + shift; /* bracket j's lo (lo tables) or bracket i - 1's hi (bin 0: none) */
+    size_t j = i + (size_t)shift;
     t[i] = hi ? (i && i <= K ? (float)b[i - 1].hi : __builtin_nanf(""))
-              : (j < K ? (float)b[j].lo : __builtin_nanf(""));
+              : ((long)i + shift >= 0 && j < K ? (float)b[j].lo : __builtin_nanf(""));
   }
   return vf_loadu(t);
 }
+/* Adds the byte counters of vfc_bin2 (bins 0-3 in lo, 4-7 in hi) to acc[0..8). */
+#define BIN_BYTES2(acc, lo, hi)                                                              \
+  do {                                                                                       \
+    uint32_t l_[8], h_[8];                                                                   \
+    vfc_lanes(l_, lo), vfc_lanes(h_, hi);                                                    \
+    for (size_t j_ = 0; j_ < 8; j_++)                                                        \
+      for (size_t k_ = 0; k_ < 4; k_++)                                                      \
+        acc[k_] += l_[j_] >> (8 * k_) & 255, acc[k_ + 4] += h_[j_] >> (8 * k_) & 255;        \
+  } while (0)
 /* sel_bins on float keys, 8 per vector (two of the layer's double vectors; nvec of those, even):
  * a key is below a widened pivot exactly when the value is, so the counts and the values
  * appended are those of the double compares, at ~28 vector operations per 8 values instead of
@@ -138,13 +149,10 @@ static inline vf keys_table(const sk_bracket *b, size_t K, int shift, int hi) {
           snb += vd_compress_bits(sbuf + snb, in >> 4, e1);                                  \
         }                                                                                    \
       }                                                                                      \
-      uint32_t l[8], h[8], q[8];                                                             \
-      vfc_lanes(l, clo), vfc_lanes(h, chi), vfc_lanes(q, cn);                                \
-      for (size_t j = 0; j < 8; j++) {                                                       \
-        nn += q[j];                                                                          \
-        for (size_t k = 0; k < 4; k++)                                                       \
-          bins[k] += l[j] >> (8 * k) & 255, bins[k + 4] += h[j] >> (8 * k) & 255;            \
-      }                                                                                      \
+      uint32_t q[8];                                                                         \
+      vfc_lanes(q, cn);                                                                      \
+      for (size_t j = 0; j < 8; j++) nn += q[j];                                             \
+      BIN_BYTES2(bins, clo, chi);                                                            \
     }                                                                                        \
     size_t below = 0;                                                                        \
     for (size_t i = 0; i < K; i++) b[i].lt_lo += (below += bins[i]) - nn;                    \
@@ -152,6 +160,9 @@ static inline vf keys_table(const sk_bracket *b, size_t K, int shift, int hi) {
     *nan += nn;                                                                              \
   }
 #define SEL_HAVE_KEYS 1
+#ifndef SK_VD_HAVE_LUT8
+#define SK_DEAL_KEYS 1 /* sel_deal on keys where the layer has no 8-lane double lookups */
+#endif
 #else
 #define SEL_KEYS(T)
 #define SEL_HAVE_KEYS 0
@@ -472,6 +483,77 @@ void SK_FN(sel_deal)(const double *x, size_t n, sk_bracket *b, size_t nb) {
   for (size_t i = 0; i < nb; i++) {
     b[i].lt_lo = 0, b[i].le_lo = eq[i + 1], b[i].lt_hi = lt[i + 1], b[i].le_hi = le[i + 1];
     b[i].nbuf = cnt[i + 1];
+  }
+}
+#endif
+
+#ifdef SK_DEAL_KEYS
+/* The deal on float keys (AVX2, brackets of whole float roundings): each value's bin by the
+ * search of sel_keys, 8 at a time, then a scalar loop over the lanes appends it to its bracket.
+ * Every value here is inside its bracket, so #(v <= hi) is the bracket's total (byte counters
+ * per bin), and a key strictly between its bracket's pivot keys is strictly inside: only the
+ * rare vectors with a key equal to one go through the lane loop that compares with the pivots.
+ * Other brackets take the robust pass. */
+void SK_FN(sel_deal)(const double *x, size_t n, sk_bracket *b, size_t nb) {
+  if (!keys_exact(b, nb)) { /* the robust pass, its counts made relative to lo */
+    size_t nan = 0;
+    sel_pass_double(x, n, 1, SK_SEL_RAW, 0, b, nb, NULL, &nan);
+    for (size_t i = 0; i < nb; i++)
+      b[i].le_lo -= b[i].lt_lo, b[i].lt_hi -= b[i].lt_lo, b[i].le_hi -= b[i].lt_lo, b[i].lt_lo = 0;
+    return;
+  }
+  double lo[8], hi[8], dummy[1], *dst[8]; /* by bin: bracket g - 1; bin 0 (NaN pad) appends nothing */
+  size_t cnt[8], cap[8], tot[8] = {0}, eqlo[8] = {0}, eqhi[8] = {0}, v0 = 0;
+  for (size_t g = 0; g < 8; g++) {
+    int real = g && g <= nb;
+    lo[g] = real ? b[g - 1].lo : __builtin_nan(""), hi[g] = real ? b[g - 1].hi : __builtin_nan("");
+    dst[g] = real ? b[g - 1].buf : dummy, cnt[g] = real ? b[g - 1].nbuf : 0, cap[g] = real ? b[g - 1].cap : 0;
+  }
+  vf lo0 = keys_table(b, nb, 0, 0), lo1 = keys_table(b, nb, 1, 0);
+  vf lo3 = vf_set1((float)(3 < nb ? b[3].lo : __builtin_nan("")));
+  vf los = keys_table(b, nb, -1, 0), his = keys_table(b, nb, 0, 1);
+  double el[2 * SK_VD_N];
+  vfc clo = vfc_zero(), chi = vfc_zero();
+  for (size_t v = 0; v < n; v += 2 * SK_VD_N) {
+    if (v - v0 == 255 * 2 * SK_VD_N) { /* 255 vectors fill a byte counter */
+      BIN_BYTES2(tot, clo, chi);
+      clo = chi = vfc_zero(), v0 = v;
+    }
+    const double *p = x + v;
+    if (n - v < 2 * SK_VD_N) { /* the tail, padded with NaN */
+      for (size_t j = 0; j < 2 * SK_VD_N; j++) el[j] = j < n - v ? p[j] : __builtin_nan("");
+      p = el;
+    }
+    vd e0 = vd_loadu(p), e1 = vd_loadu(p + SK_VD_N);
+    vf k = vf_keys(e0, e1);
+    vfc g = vfc_step(vfc_zero(), vf_le(lo3, k), 4);
+    g = vfc_step(g, vf_le(vf_lut8(lo1, g), k), 2);
+    g = vfc_step(g, vf_le(vf_lut8(lo0, g), k), 1);
+    vfc_bin2(&clo, &chi, g);
+    unsigned eq = vfm_bits(vf_eq(k, vf_lut8(los, g))) | vfm_bits(vf_eq(k, vf_lut8(his, g)));
+    uint32_t gl[2 * SK_VD_N];
+    vfc_lanes(gl, g);
+    vd_storeu(el, e0), vd_storeu(el + SK_VD_N, e1);
+    if (!eq) {
+      for (size_t j = 0; j < 2 * SK_VD_N; j++) {
+        size_t q = gl[j];
+        if (cnt[q] <= cap[q]) dst[q][cnt[q]] = el[j];
+        cnt[q]++; /* bin 0 (NaN pad): never read */
+      }
+      continue;
+    }
+    for (size_t j = 0; j < 2 * SK_VD_N; j++) {
+      size_t q = gl[j];
+      double e = el[j];
+      if (cnt[q] <= cap[q]) dst[q][cnt[q]] = e;
+      cnt[q] += (e > lo[q]) & (e < hi[q]);
+      eqlo[q] += e == lo[q], eqhi[q] += e == hi[q];
+    }
+  }
+  BIN_BYTES2(tot, clo, chi);
+  for (size_t i = 0; i < nb; i++) {
+    b[i].lt_lo = 0, b[i].le_lo = eqlo[i + 1], b[i].lt_hi = tot[i + 1] - eqhi[i + 1];
+    b[i].le_hi = tot[i + 1], b[i].nbuf = cnt[i + 1];
   }
 }
 #endif

@@ -30,7 +30,7 @@
                            .gemm_blk_##S = {GMR_##S, GNV_##S * (LANES),                        \
                                             GMR_##S * GMC_BLOCKS, GKC_##S, GNC_##S}
 
-#ifdef SK_VD_HAVE_LUT8
+#if defined(SK_VD_HAVE_LUT8) || defined(SK_VF_HAVE_KEYS)
 #define SEL_DEAL SK_FN(sel_deal)
 #else
 #define SEL_DEAL NULL

@@ -103,8 +103,9 @@ static inline size_t vd_compress(double *dst, vdm m, vd v) {
 }
 
 /* selection on float keys (kernels/select.c): vf_keys(a, b) = a's and b's lanes rounded to
- * float (lanes 0-3, 4-7); vfm masks; vfc 8 x 32-bit lanes (bin numbers, counters);
- * vf_lut8(t, g) = t[g]; vfc_step(g, m, k) sets the bits k where m holds (g has them clear);
+ * float (lanes 0-3, 4-7); vfm masks (vf_le, vf_eq: ordered; vf_isnan); vfc 8 x 32-bit lanes
+ * (bin numbers, counters); vf_lut8(t, g) = t[g]; vfc_step(g, m, k) sets the bits k where m
+ * holds (g has them clear); vfc_lanes stores the lanes;
  * vfc_bin2 adds 1 << 8g to lo for bins 0-3 and 1 << 8(g - 4) to hi for bins 4-7 (byte counters:
  * vpsllvd gives 0 for a shift count past 31, so each value lands in exactly one of the two) */
 #define SK_VF_HAVE_KEYS 1
@@ -114,6 +115,7 @@ static inline vf vf_keys(vd a, vd b) {
   return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(a)), _mm256_cvtpd_ps(b), 1);
 }
 static inline vfm vf_le(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+static inline vfm vf_eq(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
 static inline vfm vf_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 static inline unsigned vfm_bits(vfm m) { return (unsigned)_mm256_movemask_ps(m); }
 static inline vf vf_lut8(vf t, vfc g) { return _mm256_permutevar8x32_ps(t, g); }
