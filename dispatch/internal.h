@@ -21,6 +21,12 @@ static inline const sk_active_t *sk_active(void) {
 }
 #define SK_K (sk_active()->k)
 
+/* A big scratch block kept for the next call (dispatch/workspace.c): get returns one of at least
+ * `bytes` (64-byte aligned; NULL when out of memory), put hands it back to the slot. */
+typedef _Atomic(unsigned char *) sk_ws;
+void *sk_ws_get(sk_ws *slot, size_t bytes);
+void sk_ws_put(sk_ws *slot, void *p);
+
 /* Runs fn(ctx, b) for b in [0, nblocks) on up to sk_get_num_threads() threads; `work` (flops,
  * roughly) decides whether threads are worth starting. */
 typedef void (*sk_block_fn)(void *ctx, size_t block);

@@ -256,6 +256,10 @@ static void widen_to_keys(sk_sel_job *job) {
     job->b[i].lo = sk_key_floor(job->b[i].lo), job->b[i].hi = sk_key_ceil(job->b[i].hi);
 }
 
+/* Bracket buffers come from a kept block: a big selection touches megabytes of them, and fresh
+ * pages cost a fault each (dispatch/workspace.c). */
+static sk_ws sel_ws;
+
 /* Bracket buffers (and the fast pass's shared buffer) for the planned brackets. */
 static sk_status plan_alloc(sk_sel_job *job, size_t cap_total) {
   /* The fast first pass suits continuous data: a degenerate bracket (the sample's value repeats
@@ -264,7 +268,8 @@ static sk_status plan_alloc(sk_sel_job *job, size_t cap_total) {
   for (size_t i = 0; i < job->nb; i++) job->fast &= job->b[i].lo < job->b[i].hi;
   if (job->fast) widen_to_keys(job);
   size_t shared = job->fast ? cap_total + 64 : 0;
-  job->mem = malloc((cap_total + job->nb * SK_SEL_SLACK + shared + SK_SEL_SLACK) * sizeof(double));
+  size_t words = cap_total + job->nb * SK_SEL_SLACK + shared + SK_SEL_SLACK;
+  job->mem = words <= SIZE_MAX / sizeof(double) ? sk_ws_get(&sel_ws, words * sizeof(double)) : NULL;
   if (!job->mem) { job->nb = 0; return SK_ENOMEM; }
   double *p = job->mem;
   for (size_t i = 0; i < job->nb; i++) {
@@ -377,7 +382,7 @@ sk_status sk_sel_rebracket(sk_sel_job *job, const double *lohi, size_t nb) {
   sk_bracket old[SK_SEL_JOBB];
   size_t nold = job->nb;
   memcpy(old, job->b, nold * sizeof *old);
-  free(job->mem), job->mem = NULL;
+  sk_ws_put(&sel_ws, job->mem), job->mem = NULL;
   for (size_t i = 0; i < nb; i++) {
     double lo = lohi[2 * i], hi = lohi[2 * i + 1];
     size_t cap = 0;
@@ -397,7 +402,7 @@ sk_status sk_sel_rebracket(sk_sel_job *job, const double *lohi, size_t nb) {
 }
 
 void sk_sel_free(sk_sel_job *job) {
-  free(job->mem);
+  sk_ws_put(&sel_ws, job->mem);
   job->mem = NULL;
   free(job->kept);
   job->kept = NULL, job->nkept = 0;
