@@ -101,8 +101,8 @@ static int keys_exact(const sk_bracket *b, size_t K) {
 /* The float keys of bracket i + shift's lo (shift -1: bin i's bracket) or of bin i's hi; NaN
  * where there is no such bracket. */
 static inline vf keys_table(const sk_bracket *b, size_t K, int shift, int hi) {
-  float t[8];
-  for (size_t i = 0; i < 8; i++) {
+  float t[SK_VF_N];
+  for (size_t i = 0; i < SK_VF_N; i++) {
     size_t j = i + (size_t)shift;
     t[i] = hi ? (i && i <= K ? (float)b[i - 1].hi : __builtin_nanf(""))
               : ((long)i + shift >= 0 && j < K ? (float)b[j].lo : __builtin_nanf(""));
@@ -112,9 +112,9 @@ static inline vf keys_table(const sk_bracket *b, size_t K, int shift, int hi) {
 /* Adds the byte counters of vfc_bin2 (bins 0-3 in lo, 4-7 in hi) to acc[0..8). */
 #define BIN_BYTES2(acc, lo, hi)                                                              \
   do {                                                                                       \
-    uint32_t l_[8], h_[8];                                                                   \
+    uint32_t l_[SK_VF_N], h_[SK_VF_N];                                                       \
     vfc_lanes(l_, lo), vfc_lanes(h_, hi);                                                    \
-    for (size_t j_ = 0; j_ < 8; j_++)                                                        \
+    for (size_t j_ = 0; j_ < SK_VF_N; j_++)                                                  \
       for (size_t k_ = 0; k_ < 4; k_++)                                                      \
         acc[k_] += l_[j_] >> (8 * k_) & 255, acc[k_ + 4] += h_[j_] >> (8 * k_) & 255;        \
   } while (0)
@@ -145,13 +145,13 @@ static inline vf keys_table(const sk_bracket *b, size_t K, int shift, int hi) {
         vfc_bin2(&clo, &chi, g);                                                             \
         unsigned in = vfm_bits(vf_le(k, vf_lut8(his, g)));                                   \
         if ((FAST == 1 || in) && snb <= scap) {                                              \
-          snb += vd_compress_bits(sbuf + snb, in & 15, e0);                                  \
-          snb += vd_compress_bits(sbuf + snb, in >> 4, e1);                                  \
+          snb += vd_compress_bits(sbuf + snb, in & ((1u << SK_VD_N) - 1), e0);               \
+          snb += vd_compress_bits(sbuf + snb, in >> SK_VD_N, e1);                            \
         }                                                                                    \
       }                                                                                      \
-      uint32_t q[8];                                                                         \
+      uint32_t q[SK_VF_N];                                                                   \
       vfc_lanes(q, cn);                                                                      \
-      for (size_t j = 0; j < 8; j++) nn += q[j];                                             \
+      for (size_t j = 0; j < SK_VF_N; j++) nn += q[j];                                       \
       BIN_BYTES2(bins, clo, chi);                                                            \
     }                                                                                        \
     size_t below = 0;                                                                        \
@@ -160,6 +160,7 @@ static inline vf keys_table(const sk_bracket *b, size_t K, int shift, int hi) {
     *nan += nn;                                                                              \
   }
 #define SEL_HAVE_KEYS 1
+_Static_assert(2 * SK_VD_N <= SK_SEL_SLACK, "the key pass stores two vectors after one cap check");
 #ifndef SK_VD_HAVE_LUT8
 #define SK_DEAL_KEYS 1 /* sel_deal on keys where the layer has no 8-lane double lookups */
 #endif
