@@ -104,8 +104,8 @@ static inline size_t vd_compress(double *dst, vdm m, vd v) {
 
 /* selection on float keys (kernels/select.c): vf_keys(a, b) = a's and b's lanes rounded to
  * float (lanes 0-3, 4-7); vfm masks (vf_le, vf_eq: ordered; vf_isnan); vfc 8 x 32-bit lanes
- * (bin numbers, counters); vf_lut8(t, g) = t[g]; vfc_step(g, m, k) sets the bits k where m
- * holds (g has them clear); vfc_lanes stores the lanes;
+ * (bin numbers, counters); vf_lut8(t, g) = t[g]; vfc_add(c, m) adds 1 where m holds; vfc_of(m)
+ * = -1 where m holds, else 0; vfc_plus, vfc_neg; vfc_lanes stores the lanes;
  * vfc_bin2 adds 1 << 8g to lo for bins 0-3 and 1 << 8(g - 4) to hi for bins 4-7 (byte counters:
  * vpsllvd gives 0 for a shift count past 31, so each value lands in exactly one of the two) */
 #define SK_VF_HAVE_KEYS 1
@@ -121,9 +121,9 @@ static inline unsigned vfm_bits(vfm m) { return (unsigned)_mm256_movemask_ps(m);
 static inline vf vf_lut8(vf t, vfc g) { return _mm256_permutevar8x32_ps(t, g); }
 static inline vfc vfc_zero(void) { return _mm256_setzero_si256(); }
 static inline vfc vfc_add(vfc c, vfm m) { return _mm256_sub_epi32(c, _mm256_castps_si256(m)); }
-static inline vfc vfc_step(vfc g, vfm m, int k) {
-  return _mm256_or_si256(g, _mm256_and_si256(_mm256_castps_si256(m), _mm256_set1_epi32(k)));
-}
+static inline vfc vfc_of(vfm m) { return _mm256_castps_si256(m); } /* -1 where m holds */
+static inline vfc vfc_plus(vfc a, vfc b) { return _mm256_add_epi32(a, b); }
+static inline vfc vfc_neg(vfc a) { return _mm256_sub_epi32(_mm256_setzero_si256(), a); }
 static inline void vfc_bin2(vfc *lo, vfc *hi, vfc g) {
   __m256i s = _mm256_slli_epi32(g, 3), one = _mm256_set1_epi32(1);
   *lo = _mm256_add_epi32(*lo, _mm256_sllv_epi32(one, s));
