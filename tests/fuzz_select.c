@@ -39,8 +39,9 @@ static int same(double a, double b) { return (a != a && b != b) || a == b; }
       else x[i] = (T)v;                                                                         \
     }                                                                                           \
     memcpy(c, x, len * sizeof(T));                                                              \
-    double q[4];                                                                                \
-    for (int i = 0; i < 4; i++) q[i] = (double)take(s) / 255.0;                                 \
+    double q[7]; /* up to 7 ranks: 5-7 brackets take the bins / float-key passes */            \
+    int nq = 1 + take(s) % 7;                                                                   \
+    for (int i = 0; i < nq; i++) q[i] = (double)take(s) / 255.0;                                \
     double *sorted = malloc((n + 1) * sizeof(double));                                          \
     size_t m = 0, nan = 0;                                                                      \
     for (size_t i = 0; i < n; i++) {                                                            \
@@ -53,9 +54,9 @@ static int same(double a, double b) { return (a != a && b != b) || a == b; }
       if (sk_isa_use((sk_isa)isa) != SK_OK) continue;                                           \
       for (int omit = 0; omit < 2; omit++) {                                                    \
         sk_nan_policy pol = omit ? SK_NAN_OMIT : SK_NAN_PROPAGATE;                              \
-        double out[4], med, mad, med2;                                                          \
-        CHECK(sk_quantile_##S(x, n, stride, q, 4, SK_QUANTILE_LOWER, pol, out) == SK_OK);      \
-        for (int i = 0; i < 4; i++) {                                                           \
+        double out[7], med, mad, med2;                                                          \
+        CHECK(sk_quantile_##S(x, n, stride, q, (size_t)nq, SK_QUANTILE_LOWER, pol, out) == SK_OK); \
+        for (int i = 0; i < nq; i++) {                                                          \
           double want = (!m || (!omit && nan)) ? NAN : sorted[(size_t)floor((double)(m - 1) * q[i])]; \
           CHECK(same(out[i], want));                                                            \
         }                                                                                       \
