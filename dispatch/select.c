@@ -64,6 +64,7 @@ static void sort_d(double *a, size_t n) {
  * ISA's split kernel (compares and compressing stores into two scratch runs) copied back as
  * [< p][== p][> p], so runs of duplicates finish at once and the order around a found rank holds. */
 #define SPLIT_SLACK 16 /* the split kernel's vector slack (>= any SK_VD_N) */
+static sk_ws split_ws; /* the split's scratch: a kept block, as the bracket buffers */
 static sk_status small_select(double *a, size_t n, const size_t *r, size_t nr, double *vals) {
   if (nr > 4) {
     sort_d(a, n);
@@ -71,7 +72,7 @@ static sk_status small_select(double *a, size_t n, const size_t *r, size_t nr, d
     return SK_OK;
   }
   double *lt = NULL;
-  if (n > 16 && !(lt = malloc(2 * (n + SPLIT_SLACK) * sizeof *lt))) return SK_ENOMEM;
+  if (n > 16 && !(lt = sk_ws_get(&split_ws, 2 * (n + SPLIT_SLACK) * sizeof *lt))) return SK_ENOMEM;
   double *gt = lt ? lt + n + SPLIT_SLACK : NULL;
   const sk_kernels *kt = SK_K;
   /* [base, ready) holds final values; [ready, rhi) holds values no smaller than those and no
@@ -115,7 +116,7 @@ static sk_status small_select(double *a, size_t n, const size_t *r, size_t nr, d
     base = k; /* everything left of k is <= a[k]: later ranks look right of it */
     ready = rhi = hi; /* [lo, hi) is sorted */
   }
-  free(lt);
+  sk_ws_put(&split_ws, lt);
   return SK_OK;
 }
 
