@@ -8,10 +8,9 @@
 #define SK_CAT_(a, b) a##b
 #define SK_CAT(a, b) SK_CAT_(a, b)
 
-/* Packing workspace (about 1-2 MB per thread for big products): kept between calls. */
-static sk_ws sk_gemm_ws_cache;
-static void *sk_gemm_ws_get(size_t bytes) { return sk_ws_get(&sk_gemm_ws_cache, bytes); }
-static void sk_gemm_ws_put(void *p) { sk_ws_put(&sk_gemm_ws_cache, p); }
+/* Packing workspace (about 1-2 MB per thread for big products): kept between calls
+ * (dispatch/workspace.c). */
+static sk_ws sk_gemm_ws;
 
 /* Bytes of L2 per core as detected (cpuinfo, else sysconf), 0 if unknown; looked up once. */
 static size_t sk_gemm_l2(void) {

@@ -85,14 +85,14 @@ static inline size_t F(gemm_split_)(size_t n, size_t unit, size_t parts) {
   return F(gemm_ceil_)(F(gemm_ceil_)(n, unit), parts) * unit;
 }
 
-/* Workspace of a x b elements (see sk_gemm_ws_get). */
+/* Workspace of a x b elements (sk_gemm_ws, kept between calls). */
 static T *F(gemm_alloc_)(size_t a, size_t b, sk_status *st) {
   size_t bytes;
   if (!sk_mul_ok(a, b, sizeof(T), &bytes)) {
     *st = SK_EOVERFLOW;
     return NULL;
   }
-  T *p = sk_gemm_ws_get(bytes);
+  T *p = sk_ws_get(&sk_gemm_ws, bytes);
   if (!p) *st = SK_ENOMEM;
   return p;
 }
@@ -145,7 +145,7 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
     K->F(gemm_pack_b_)(tb, b, ldb, k, n, alpha, x.bp);
     x.cstep = F(gemm_split_)(n, blk->nr, x.ncrange);
     sk_parallel_blocks(x.nrange * x.ncrange, flops, F(gemm_direct_rows_), &x);
-    sk_gemm_ws_put(x.bp);
+    sk_ws_put(&sk_gemm_ws, x.bp);
     return SK_OK;
   }
 
@@ -163,7 +163,7 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
   if (!x.ap) return st;
   x.bp = x.ap + nblocks * x.asz;
   sk_parallel_blocks(nblocks, flops, F(gemm_block_), &x);
-  sk_gemm_ws_put(x.ap);
+  sk_ws_put(&sk_gemm_ws, x.ap);
   return SK_OK;
 }
 
