@@ -261,7 +261,17 @@ static void widen_to_keys(sk_sel_job *job) {
  * pages cost a fault each (dispatch/workspace.c). */
 static sk_ws sel_ws;
 
-/* Bracket buffers (and the fast pass's shared buffer) for the planned brackets. */
+/* The planned brackets' buffers (and the fast pass's shared buffer) laid out in mem. */
+static void carve(sk_sel_job *job, double *mem) {
+  double *p = job->mem = mem;
+  for (size_t i = 0; i < job->nb; i++) {
+    job->b[i].buf = p;
+    p += job->b[i].cap + SK_SEL_SLACK;
+  }
+  job->shared.buf = p;
+}
+
+/* Bracket buffers for the planned brackets: from the kept block, or sized only (defer). */
 static sk_status plan_alloc(sk_sel_job *job, size_t cap_total) {
   /* The fast first pass suits continuous data: a degenerate bracket (the sample's value repeats
    * across the margin) means runs of duplicates, which would flood its shared buffer. */
@@ -270,15 +280,19 @@ static sk_status plan_alloc(sk_sel_job *job, size_t cap_total) {
   if (job->fast) widen_to_keys(job);
   size_t shared = job->fast ? cap_total + 64 : 0;
   size_t words = cap_total + job->nb * SK_SEL_SLACK + shared + SK_SEL_SLACK;
-  job->mem = words <= SIZE_MAX / sizeof(double) ? sk_ws_get(&sel_ws, words * sizeof(double)) : NULL;
-  if (!job->mem) { job->nb = 0; return SK_ENOMEM; }
-  double *p = job->mem;
-  for (size_t i = 0; i < job->nb; i++) {
-    job->b[i].buf = p;
-    p += job->b[i].cap + SK_SEL_SLACK;
-  }
-  job->shared = (sk_bracket){.buf = p, .cap = shared};
+  if (words > SIZE_MAX / sizeof(double)) { job->nb = 0; return SK_ENOMEM; }
+  job->shared = (sk_bracket){.cap = shared};
+  job->words = words, job->borrowed = 0;
+  if (job->defer) return SK_OK; /* the caller binds memory (sk_sel_bind) */
+  double *mem = sk_ws_get(&sel_ws, words * sizeof(double));
+  if (!mem) { job->nb = 0; return SK_ENOMEM; }
+  carve(job, mem);
   return SK_OK;
+}
+
+void sk_sel_bind(sk_sel_job *job, double *mem) {
+  carve(job, mem);
+  job->borrowed = 1, job->defer = 0; /* a retry allocates its own */
 }
 
 sk_status sk_sel_plan(sk_sel_job *job) {
@@ -383,7 +397,8 @@ sk_status sk_sel_rebracket(sk_sel_job *job, const double *lohi, size_t nb) {
   sk_bracket old[SK_SEL_JOBB];
   size_t nold = job->nb;
   memcpy(old, job->b, nold * sizeof *old);
-  sk_ws_put(&sel_ws, job->mem), job->mem = NULL;
+  if (!job->borrowed) sk_ws_put(&sel_ws, job->mem);
+  job->mem = NULL;
   for (size_t i = 0; i < nb; i++) {
     double lo = lohi[2 * i], hi = lohi[2 * i + 1];
     size_t cap = 0;
@@ -403,8 +418,8 @@ sk_status sk_sel_rebracket(sk_sel_job *job, const double *lohi, size_t nb) {
 }
 
 void sk_sel_free(sk_sel_job *job) {
-  sk_ws_put(&sel_ws, job->mem);
-  job->mem = NULL;
+  if (!job->borrowed) sk_ws_put(&sel_ws, job->mem);
+  job->mem = NULL, job->borrowed = 0;
   free(job->kept);
   job->kept = NULL, job->nkept = 0;
 }

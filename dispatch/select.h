@@ -32,6 +32,9 @@ typedef struct {
   size_t nb;            /* brackets planned; a pass serves SK_SEL_MAXB of them at a time */
   size_t nan;           /* NaN values the pass saw */
   double *mem;          /* bracket buffers */
+  int defer;            /* plans only size them (words); the caller binds them (sk_sel_bind) */
+  size_t words;         /* doubles the buffers take */
+  int borrowed;         /* mem is the caller's (bound): never released here */
   int attempt;          /* 0 for the first plan; retries widen the margin */
   int allow_fast;       /* the caller runs passes through sk_sel_pass (not the column kernel) */
   int fast;             /* planned: the first pass is sel_fast into `shared` */
@@ -52,6 +55,9 @@ void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt);
  * r = ranks(m) (returns their count through *nr; 0 when m == 0). */
 sk_status sk_sel_resolve(sk_sel_job *job, size_t *r, double *vals, size_t *nr);
 void sk_sel_free(sk_sel_job *job);
+/* Lays out a deferred plan's buffers in mem (job->words doubles; the caller's, kept past
+ * sk_sel_free). */
+void sk_sel_bind(sk_sel_job *job, double *mem);
 /* Replaces the planned brackets by nb <= SK_SEL_MAXB sorted, disjoint closed brackets
  * [lohi[2i], lohi[2i+1]], sized from the kept sample (which must be there). A bracket equal to
  * a planned one keeps its planned size. */
