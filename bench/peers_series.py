@@ -54,6 +54,22 @@ def side_by_side(f_sk, f_peer, reps):
     return statistics.median(a) * 1e3, statistics.median(b) * 1e3
 
 
+def side_by_side_warm(f_sk, f_peer, reps):
+    """side_by_side, each function called twice a round: the first call runs after the other
+    side's (its data as the other left the caches: cold for us when the peer's temporaries
+    evicted it), the second right after itself (warm for both). Returns both pairs of medians,
+    (sk, peer) after the other and (sk, peer) warm, in ms."""
+    f_sk(), f_peer()
+    t = [[], [], [], []]
+    for _ in range(reps):
+        for k, fn in enumerate((f_sk, f_peer)):
+            for w in (0, 1):
+                t0 = time.perf_counter()
+                fn()
+                t[2 * w + k].append(time.perf_counter() - t0)
+    return tuple(statistics.median(x) * 1e3 for x in t)
+
+
 def np_ar1(x):
     """the numpy way: centre, then two einsum reductions over neighbouring rows"""
     mu = x.mean(axis=0)

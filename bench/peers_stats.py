@@ -4,8 +4,11 @@
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/peers_stats.py [--quick]
 
 Uses the installed package (`pip install .`). Medians of alternating simdkern/peer rounds after
-a warm-up (bench/peers_series.side_by_side); ratio = peer / simdkern. Every result is checked
-against the peer (exit status 1 on a mismatch).
+a warm-up (bench/peers_series.side_by_side_warm); ratio = peer / simdkern. Each round calls each
+side twice: "after the peer" times the first call (it runs after the other side's, so our data
+is as the peer's temporaries left the caches, and the peer's as ours left them), "warm" the
+second (right after itself: the same cache state for both). Every result is checked against the
+peer (exit status 1 on a mismatch).
 """
 import argparse
 import ctypes
@@ -15,7 +18,7 @@ import numpy as np
 import scipy.stats
 
 import simdkern
-from peers_series import side_by_side  # alternating rounds, medians in ms
+from peers_series import side_by_side_warm  # alternating rounds, medians in ms
 
 
 def main():
@@ -28,15 +31,16 @@ def main():
     lib = simdkern._lib
     simdkern.set_num_threads(1)
     print(f"numpy {np.__version__}, scipy {scipy.__version__}, simdkern isa {simdkern.isa()}\n")
-    print("| case | simdkern ms | peer | peer ms | peer / simdkern | check |")
-    print("|---|---:|---|---:|---:|---|")
+    print("| case | simdkern ms | peer | peer ms | peer / simdkern | warm: simdkern ms | peer ms | ratio | check |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---|")
     failed = 0
 
     def row(name, f_sk, peer, f_peer, ok):
         nonlocal failed
-        a, b = side_by_side(f_sk, f_peer, args.reps)
+        a, b, aw, bw = side_by_side_warm(f_sk, f_peer, args.reps)
         failed += not ok
-        print(f"| {name} | {a:.3g} | {peer} | {b:.3g} | {b / a:.2f}x | {'PASS' if ok else 'FAIL'} |")
+        print(f"| {name} | {a:.3g} | {peer} | {b:.3g} | {b / a:.2f}x | {aw:.3g} | {bw:.3g} | {bw / aw:.2f}x | "
+              f"{'PASS' if ok else 'FAIL'} |")
 
     x = rng.standard_normal(10_000_000 // scale) + 1e8
     mean, var = ctypes.c_double(), ctypes.c_double()
