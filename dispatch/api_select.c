@@ -406,6 +406,26 @@ static sk_status col_groups(const colmat *c, col_fn fn, const void *ctx) {
   return r;
 }
 
+/* The streaming kernel on a slice of columns: it reads the slice of every row in row order, in
+ * L1-sized chunks of its own. Slices run in parallel under sk_set_num_threads; a column's
+ * counts and buffer depend on its own values only, so any thread count gives the same bits. */
+typedef struct {
+  const colmat *c;
+  int mode;
+  const double *center;
+  sk_bracket *b;
+  size_t *nan, w;
+} slice_job;
+static void col_slice(void *v, size_t i) {
+  const slice_job *j = v;
+  const colmat *c = j->c;
+  size_t j0 = i * j->w, w = c->cols - j0 < j->w ? c->cols - j0 : j->w;
+  const char *x = (const char *)c->x + j0 * c->esz;
+  const double *ce = j->center ? j->center + j0 : NULL;
+  if (c->f32) SK_K->col_sel_pass_f32((const float *)x, c->rows, w, c->ldx, j->mode, ce, j->b + j0, j->nan + j0);
+  else SK_K->col_sel_pass_f64((const double *)x, c->rows, w, c->ldx, j->mode, ce, j->b + j0, j->nan + j0);
+}
+
 /* One bracket per column (median, MAD): the lanes-are-columns kernel over row blocks. Otherwise
  * every column's brackets in turn over row blocks small enough to stay in L2. */
 static sk_status col_pass(const colmat *c, sel_state *s, int mode, const double *center) {
@@ -424,9 +444,11 @@ static sk_status col_pass(const colmat *c, sel_state *s, int mode, const double 
   size_t *nan = calloc(c->cols, sizeof *nan);
   if (!b || !nan) { free(b), free(nan); return SK_ENOMEM; }
   for (size_t j = 0; j < c->cols; j++) b[j] = s[j].job.b[0];
-  /* the kernel reads the whole matrix in row order, in L1-sized chunks of its own */
-  if (c->f32) SK_K->col_sel_pass_f32(c->x, c->rows, c->cols, c->ldx, mode, center, b, nan);
-  else SK_K->col_sel_pass_f64(c->x, c->rows, c->cols, c->ldx, mode, center, b, nan);
+  /* one slice of columns per thread, a multiple of 8 wide (whole vectors on every ISA) */
+  size_t nt = sk_get_num_threads(), w = (c->cols + nt - 1) / nt;
+  w = (w + 7) / 8 * 8;
+  slice_job sj = {c, mode, center, b, nan, w};
+  sk_parallel_blocks((c->cols + w - 1) / w, 4.0 * (double)c->rows * (double)c->cols, col_slice, &sj);
   for (size_t j = 0; j < c->cols; j++) s[j].job.b[0] = b[j], s[j].job.nan += nan[j];
   free(b), free(nan);
   return SK_OK;
