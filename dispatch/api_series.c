@@ -48,6 +48,19 @@
     free(w);                                                                                     \
     return SK_OK;                                                                                \
   }                                                                                              \
+  typedef struct {                                                                               \
+    const T *x;                                                                                  \
+    size_t cols, ldx, ldo, rb;                                                                   \
+    const double *fill;                                                                          \
+    T *out;                                                                                      \
+    int stream;                                                                                  \
+  } fill_job_##S;                                                                                \
+  static void fill_rows_##S(void *v, size_t r0, size_t n, void *buf) {                           \
+    const fill_job_##S *f = v;                                                                   \
+    SK_K->col_fill_##S(f->x + r0 * f->ldx, n, f->cols, f->ldx, f->fill, f->out + r0 * f->ldo,     \
+                       f->ldo, buf, f->rb, f->stream);                                           \
+  }                                                                                              \
+  /* blocks of rows in parallel under sk_set_num_threads (element-wise: the same bits) */        \
   sk_status sk_col_fill_nonfinite_##S(size_t rows, size_t cols, const T *x, size_t ldx,          \
                                       const double *fill, T *out, size_t ldo) {                  \
     sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                  \
@@ -61,11 +74,9 @@
     if (sk_overlap(out, ob, fill, cols * sizeof(double))) return SK_EINVAL;                      \
     size_t rb;                                                                                   \
     int stream = sk_row_stream(cols, ldo, sizeof(T), ob, (const void *)out == (const void *)x, &rb); \
-    T *buf = stream ? malloc(rb * cols * sizeof(T)) : NULL; /* <= 8 KiB or one row: no overflow */ \
-    if (stream && !buf) return SK_ENOMEM;                                                        \
-    SK_K->col_fill_##S(x, rows, cols, ldx, fill, out, ldo, buf, rb, stream);                     \
-    free(buf);                                                                                   \
-    return SK_OK;                                                                                \
+    fill_job_##S f = {x, cols, ldx, ldo, rb, fill, out, stream}; /* buf: <= 8 KiB or one row */ \
+    return sk_parallel_rows(rows, 4.0 * (double)rows * (double)cols, stream ? rb * cols * sizeof(T) : 0, \
+                            fill_rows_##S, &f);                                                  \
   }                                                                                              \
   sk_status sk_lag_matrix_##S(size_t rows, size_t cols, const T *x, size_t ldx, size_t max_lag,  \
                               T *out, size_t ldo) {                                              \

@@ -90,7 +90,20 @@
     free(nanf);                                                                                   \
     return SK_OK;                                                                                 \
   }                                                                                               \
-  /* (x - center) / max(scale, min_scale) in f64, rounded once to T, as numpy's division does */ \
+  typedef struct {                                                                                \
+    const T *x;                                                                                   \
+    size_t cols, ldx, ldo, rb;                                                                    \
+    const double *center, *den;                                                                   \
+    T *out;                                                                                       \
+    int stream;                                                                                   \
+  } zscore_job_##S;                                                                               \
+  static void zscore_rows_##S(void *v, size_t r0, size_t n, void *buf) {                          \
+    const zscore_job_##S *z = v;                                                                  \
+    SK_K->col_zscore_##S(z->x + r0 * z->ldx, n, z->cols, z->ldx, z->center, z->den,               \
+                         z->out + r0 * z->ldo, z->ldo, buf, z->rb, z->stream);                    \
+  }                                                                                               \
+  /* (x - center) / max(scale, min_scale) in f64, rounded once to T, as numpy's division does;    \
+   * blocks of rows in parallel under sk_set_num_threads (element-wise: the same bits) */          \
   sk_status sk_col_zscore_##S(size_t rows, size_t cols, const T *x, size_t ldx,                  \
                               const double *center, const double *scale, double min_scale,        \
                               T *out, size_t ldo) {                                               \
@@ -109,12 +122,11 @@
       den[j] = scale[j] != scale[j] ? NAN : scale[j] > min_scale ? scale[j] : min_scale;          \
     size_t rb, ob = sk_extent(rows, cols, ldo, sizeof(T));                                        \
     int stream = sk_row_stream(cols, ldo, sizeof(T), ob, (const void *)out == (const void *)x, &rb); \
-    T *buf = stream ? malloc(rb * cols * sizeof(T)) : NULL;                                       \
-    if (stream && !buf) { free(den); return SK_ENOMEM; }                                          \
-    SK_K->col_zscore_##S(x, rows, cols, ldx, center, den, out, ldo, buf, rb, stream);             \
-    free(buf);                                                                                    \
+    zscore_job_##S z = {x, cols, ldx, ldo, rb, center, den, out, stream};                         \
+    st = sk_parallel_rows(rows, 4.0 * (double)rows * (double)cols, stream ? rb * cols * sizeof(T) : 0, \
+                          zscore_rows_##S, &z);                                                   \
     free(den);                                                                                    \
-    return SK_OK;                                                                                 \
+    return st;                                                                                    \
   }
 
 DEFINE_COL_STATS(float, f32)

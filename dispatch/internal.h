@@ -31,6 +31,11 @@ void sk_ws_put(sk_ws *slot, void *p);
  * roughly) decides whether threads are worth starting. */
 typedef void (*sk_block_fn)(void *ctx, size_t block);
 void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx);
+/* Rows [r0, r0 + n) of an element-wise row transform, blocks of rows in parallel (one per
+ * thread when the work is worth it), each block with its own buf of buf_bytes (NULL when 0).
+ * Rows must be independent: then any thread count writes the same bits. */
+typedef void (*sk_rows_fn)(void *ctx, size_t r0, size_t n, void *buf);
+sk_status sk_parallel_rows(size_t rows, double work, size_t buf_bytes, sk_rows_fn fn, void *ctx);
 /* Cosine similarity from the kernels' sums s = {a.b, a.a, b.b}, as sk_cosine_similarity finishes
  * it (the scaled slow path where the sums over- or underflow) */
 double sk_cos_finish_f32(const float *a, const float *b, size_t n, const double s[3]);

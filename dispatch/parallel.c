@@ -3,7 +3,9 @@
  * bitwise-identical for any thread count. A thread that cannot be created is not an error: the
  * calling thread does its share. */
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include "internal.h"
 
@@ -39,4 +41,32 @@ void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx) 
   }
   worker(&job);
   for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
+}
+
+/* Row blocks, one per thread, each with its own staging buffer (allocated up front, so a failure
+ * is reported before any output is written). */
+typedef struct {
+  size_t rows, nb, buf_bytes;
+  unsigned char *bufs;
+  sk_rows_fn fn;
+  void *ctx;
+} rows_job;
+
+static void rows_block(void *v, size_t i) {
+  const rows_job *j = v;
+  size_t r0 = i * j->rows / j->nb, r1 = (i + 1) * j->rows / j->nb;
+  j->fn(j->ctx, r0, r1 - r0, j->bufs ? j->bufs + i * j->buf_bytes : NULL);
+}
+
+sk_status sk_parallel_rows(size_t rows, double work, size_t buf_bytes, sk_rows_fn fn, void *ctx) {
+  size_t nb = work < 4e6 ? 1 : sk_get_num_threads();
+  if (nb > rows) nb = rows ? rows : 1;
+  if (nb > 256) nb = 256;
+  rows_job j = {rows, nb, buf_bytes, NULL, fn, ctx};
+  if (buf_bytes) {
+    if (buf_bytes > SIZE_MAX / nb || !(j.bufs = malloc(nb * buf_bytes))) return SK_ENOMEM;
+  }
+  sk_parallel_blocks(nb, work, rows_block, &j);
+  free(j.bufs);
+  return SK_OK;
 }

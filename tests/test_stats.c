@@ -273,6 +273,54 @@ Test(stats, zscore_f32_streamed_guarded) {
   }
 }
 
+/* z-score and non-finite fill run blocks of rows in parallel: 1, 2 and 3 threads write the same
+ * bits, streamed (short contiguous rows in runs, from a misaligned start; long rows, odd ldo) and
+ * in place, and the values are the formula's. */
+static int same_val(double a, double b) { return a == b || (a != a && b != b); }
+Test(stats, row_transforms_threads_identical) {
+  uint64_t s = 12;
+  size_t shapes[2][3] = {{200003, 7, 7}, {1000, 1100, 1101}}; /* rows, cols, ldo */
+  FOR_EACH_ISA(isa) {
+    for (int sh = 0; sh < 2; sh++) {
+      size_t rows = shapes[sh][0], cols = shapes[sh][1], ldo = shapes[sh][2], n = rows * ldo + 1;
+      double *x = malloc(rows * cols * sizeof *x), *c = malloc(cols * sizeof *c), *sc = malloc(cols * sizeof *sc);
+      double *o[3], *ip = malloc(rows * cols * sizeof *ip);
+      float *xf = malloc(rows * cols * sizeof *xf), *of[3];
+      for (size_t j = 0; j < cols; j++) c[j] = 0.5 * (double)j, sc[j] = j % 5 ? 1.5 + (double)j : 0.0;
+      for (size_t i = 0; i < rows * cols; i++) {
+        double u = sk_unif(&s) * 8 - 4;
+        x[i] = i % 11 == 3 ? NAN : i % 13 == 5 ? -INFINITY : u, xf[i] = (float)x[i];
+      }
+      for (size_t t = 1; t <= 3; t++) {
+        sk_set_num_threads(t);
+        o[t - 1] = calloc(2 * n, sizeof **o), of[t - 1] = calloc(2 * n, sizeof **of); /* gaps compared too */
+        double *od = o[t - 1] + 1; /* misaligned */
+        cr_assert_eq(sk_col_zscore_f64(rows, cols, x, cols, c, sc, 0.25, od, ldo), SK_OK);
+        cr_assert_eq(sk_col_fill_nonfinite_f64(rows, cols, x, cols, c, od + n, ldo), SK_OK);
+        cr_assert_eq(sk_col_zscore_f32(rows, cols, xf, cols, c, sc, 0.25, of[t - 1] + 1, ldo), SK_OK);
+        cr_assert_eq(sk_col_fill_nonfinite_f32(rows, cols, xf, cols, c, of[t - 1] + 1 + n, ldo), SK_OK);
+        memcpy(ip, x, rows * cols * sizeof *ip); /* in place: plain stores */
+        cr_assert_eq(sk_col_zscore_f64(rows, cols, ip, cols, c, sc, 0.25, ip, cols), SK_OK);
+        for (size_t r = 0; r < rows; r++)
+          for (size_t j = 0; j < cols; j++) {
+            size_t i = r * cols + j;
+            double want = (x[i] - c[j]) / (sc[j] > 0.25 ? sc[j] : 0.25);
+            cr_assert(same_val(ip[i], want) && same_val(od[r * ldo + j], want), "zscore threads=%zu isa=%s (%zu,%zu)", t,
+                      sk_isa_name(isa), r, j);
+            cr_assert(same_val(od[n + r * ldo + j], isfinite(x[i]) ? x[i] : c[j]), "fill threads=%zu isa=%s", t, sk_isa_name(isa));
+          }
+        if (t > 1) {
+          cr_assert(!memcmp(o[0], o[t - 1], 2 * n * sizeof **o), "f64 threads=%zu isa=%s", t, sk_isa_name(isa));
+          cr_assert(!memcmp(of[0], of[t - 1], 2 * n * sizeof **of), "f32 threads=%zu isa=%s", t, sk_isa_name(isa));
+        }
+      }
+      sk_set_num_threads(1);
+      for (int t = 0; t < 3; t++) free(o[t]), free(of[t]);
+      free(x), free(xf), free(c), free(sc), free(ip);
+    }
+  }
+}
+
 /* Column argmin/argmax equal the 1-D calls on each strided column: ties, NaN in some columns, an
  * all-NaN column, columns of only +-Inf, row blocks (rows > the kernel's block), ldx > cols. */
 Test(stats, col_argmin_argmax) {
