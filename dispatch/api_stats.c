@@ -63,6 +63,20 @@
   }
 
 #define DEFINE_COL_STATS(T, S)                                                                 \
+  typedef struct {                                                                                \
+    const T *x;                                                                                   \
+    size_t rows, cols, ldx, R, w8;                                                                \
+    double *w;                                                                                    \
+    unsigned char *nan;                                                                           \
+  } moments_job_##S;                                                                              \
+  static void moments_slice_##S(void *v, size_t i) {                                              \
+    const moments_job_##S *m = v;                                                                 \
+    size_t j0 = i * m->w8, n = m->cols - j0 < m->w8 ? m->cols - j0 : m->w8, c = m->cols;          \
+    SK_K->col_moments_##S(m->x + j0, m->rows, n, m->ldx, m->R, m->w + 4 * j0, m->w + 4 * c + j0,  \
+                          m->w + 5 * c + j0, m->w + 6 * c + j0, m->nan + j0);                     \
+  }                                                                                               \
+  /* slices of columns in parallel under sk_set_num_threads; every slice blocks its rows as the   \
+   * whole matrix would (R from all the columns), so any thread count gives the same bits */      \
   sk_status sk_col_mean_var_##S(size_t rows, size_t cols, const T *x, size_t ldx, size_t ddof,    \
                                 sk_nan_policy nan, double *mean, double *var) {                   \
     sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                      \
@@ -80,7 +94,9 @@
       return SK_ENOMEM;                                                                           \
     }                                                                                             \
     double *N = w + 4 * cols, *M = w + 5 * cols, *M2 = w + 6 * cols;                              \
-    SK_K->col_moments_##S(x, rows, cols, ldx, w, N, M, M2, nanf);                                 \
+    size_t R = 32768 / cols, nt = sk_get_num_threads(), w8 = ((cols + nt - 1) / nt + 7) / 8 * 8;  \
+    moments_job_##S mj = {x, rows, cols, ldx, R < 1 ? 1 : R > 1024 ? 1024 : R, w8, w, nanf};     \
+    sk_parallel_blocks((cols + w8 - 1) / w8, 4.0 * (double)rows * (double)cols, moments_slice_##S, &mj); \
     for (size_t j = 0; j < cols; j++) {                                                           \
       int bad = nan == SK_NAN_PROPAGATE && nanf[j];                                               \
       if (mean) mean[j] = bad || N[j] == 0 ? NAN : M[j];                                          \

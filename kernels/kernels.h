@@ -136,10 +136,11 @@ typedef struct sk_kernels {
   void (*moments_f32)(const float *x, size_t n, size_t stride, double out[3], int *saw_nan);
   void (*moments_f64)(const double *x, size_t n, size_t stride, double out[3], int *saw_nan);
   /* per column of a row-major matrix: N, mean, M2 of the non-NaN values, nan[j] if any NaN;
-   * w: scratch of 4 * cols doubles */
-  void (*col_moments_f32)(const float *x, size_t rows, size_t cols, size_t ldx, double *w,
+   * blocks of R rows merged (a column's bits depend on R, not on the other columns); w: scratch
+   * of 4 * cols doubles */
+  void (*col_moments_f32)(const float *x, size_t rows, size_t cols, size_t ldx, size_t R, double *w,
                           double *N, double *M, double *M2, unsigned char *nan);
-  void (*col_moments_f64)(const double *x, size_t rows, size_t cols, size_t ldx, double *w,
+  void (*col_moments_f64)(const double *x, size_t rows, size_t cols, size_t ldx, size_t R, double *w,
                           double *N, double *M, double *M2, unsigned char *nan);
   /* one streaming pass of selection over x[i * stride], i < n, against nb <= SK_SEL_MAXB brackets;
    * *nan += the NaN values seen */

@@ -13,7 +13,7 @@
   void SK_FN(col_argbest_##S)(const T *x, size_t rows, size_t cols, size_t ldx, int largest,     \
                               int propagate, double *w);                                          \
   void SK_FN(moments_##S)(const T *x, size_t n, size_t stride, double out[3], int *saw_nan);  \
-  void SK_FN(col_moments_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,      \
+  void SK_FN(col_moments_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t R, double *w, \
                               double *N, double *M, double *M2, unsigned char *nan);    \
   void SK_FN(sel_pass_##S)(const T *x, size_t n, size_t stride, int mode, double center,      \
                            sk_bracket *b, size_t nb, size_t *nan);                              \

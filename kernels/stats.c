@@ -138,7 +138,7 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
 
 /* Per-column count, mean and M2 of a row-major matrix, read in row order (never a column at a
  * time): the 1-D algorithm above with per-column shifts, block sums and Chan merges held in
- * arrays. w is scratch of 4 * cols doubles; nan[j] is set if column j had a NaN. */
+ * arrays, R rows a block. w is scratch of 4 * cols doubles; nan[j] is set if column j had a NaN. */
 #define DEFINE_COL_MOMENTS(T, S)                                                                  \
   static inline void col_pass_##S(const T *row, size_t cols, const double *sh, const double *mb, \
                                   double *acc, double *cnt, int second) {                         \
@@ -164,7 +164,7 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
       else acc[j] += d, cnt[j] += 1;                                                              \
     }                                                                                             \
   }                                                                                               \
-  void SK_FN(col_moments_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,       \
+  void SK_FN(col_moments_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t R, double *w, \
                               double *N, double *M, double *M2, unsigned char *nan) {             \
     double *sh = w, *bs = w + cols, *bc = w + 2 * cols, *bq = w + 3 * cols;                       \
     for (size_t j = 0; j < cols; j++) {                                                           \
@@ -174,8 +174,6 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
       sh[j] = r < rows ? (double)x[r * ldx + j] : 0.0;                                            \
       N[j] = M[j] = M2[j] = 0;                                                                    \
     }                                                                                             \
-    size_t R = cols ? 32768 / cols : 1;                                                           \
-    R = R < 1 ? 1 : R > 1024 ? 1024 : R;                                                          \
     for (size_t b = 0; b < rows; b += R) {                                                        \
       size_t e = rows - b < R ? rows : b + R;                                                     \
       for (size_t j = 0; j < cols; j++) bs[j] = bc[j] = bq[j] = 0;                                \
