@@ -420,7 +420,7 @@ static void col_slice(void *v, size_t i) {
   const slice_job *j = v;
   const colmat *c = j->c;
   size_t j0 = i * j->w, w = c->cols - j0 < j->w ? c->cols - j0 : j->w;
-  const char *x = (const char *)c->x + j0 * c->esz;
+  const char *x = c->x ? (const char *)c->x + j0 * c->esz : NULL; /* x may be NULL when rows == 0 */
   const double *ce = j->center ? j->center + j0 : NULL;
   if (c->f32) SK_K->col_sel_pass_f32((const float *)x, c->rows, w, c->ldx, j->mode, ce, j->b + j0, j->nan + j0);
   else SK_K->col_sel_pass_f64((const double *)x, c->rows, w, c->ldx, j->mode, ce, j->b + j0, j->nan + j0);

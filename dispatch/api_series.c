@@ -20,6 +20,20 @@
     if (mu) *mu = m;                                                                             \
     return SK_OK;                                                                                \
   }                                                                                              \
+  typedef struct {                                                                               \
+    const T *x;                                                                                  \
+    size_t rows, cols, ldx, R, ws;                                                               \
+    double *w, *phi, *mu;                                                                        \
+  } ar1_job_##S;                                                                                 \
+  /* a slice of ws columns (a multiple of 16: its padded state lies inside its share of w) */    \
+  static void ar1_slice_##S(void *v, size_t i) {                                                 \
+    const ar1_job_##S *a = v;                                                                    \
+    size_t j0 = i * a->ws, n = a->cols - j0 < a->ws ? a->cols - j0 : a->ws;                      \
+    SK_K->col_ar1_##S(a->x ? a->x + j0 : NULL, a->rows, n, a->ldx, a->R, a->w + SK_AR1_COLW * j0, a->phi + j0, \
+                      a->mu + j0);                                                               \
+  }                                                                                              \
+  /* slices of columns in parallel under sk_set_num_threads; every slice blocks its rows as the  \
+   * whole matrix would (R from all the columns), so any thread count gives the same bits */     \
   sk_status sk_col_ar1_##S(size_t rows, size_t cols, const T *x, size_t ldx, double *phi,        \
                            double *mu) {                                                         \
     sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                  \
@@ -44,7 +58,10 @@
     double *w = malloc(wb); /* state, then phi and mu if the caller skipped one */               \
     if (!w) return SK_ENOMEM;                                                                    \
     double *pp = w + SK_AR1_COLW * SK_COLPAD(cols), *pm = pp + SK_COLPAD(cols);                  \
-    SK_K->col_ar1_##S(x, rows, cols, ldx, w, phi ? phi : pp, mu ? mu : pm);                      \
+    size_t R = 32768 / cols, nt = sk_get_num_threads(), ws = ((cols + nt - 1) / nt + 15) / 16 * 16; \
+    ar1_job_##S a = {x, rows, cols, ldx, R < 1 ? 1 : R > 1024 ? 1024 : R, ws, w, phi ? phi : pp,   \
+                     mu ? mu : pm};                                                              \
+    sk_parallel_blocks((cols + ws - 1) / ws, 8.0 * (double)rows * (double)cols, ar1_slice_##S, &a); \
     free(w);                                                                                     \
     return SK_OK;                                                                                \
   }                                                                                              \

@@ -18,6 +18,28 @@
   sk_status sk_argmax_##S(const T *x, size_t n, size_t stride, sk_nan_policy nan, size_t *index) { \
     return argbest_##S(x, n, stride, nan, index, 1);                                           \
   }                                                                                            \
+  typedef struct {                                                                             \
+    const T *x;                                                                                \
+    size_t rows, cols, ldx, ws;                                                                \
+    int largest, prop;                                                                         \
+    double *w;                                                                                 \
+    size_t *index;                                                                             \
+  } argbest_job_##S;                                                                           \
+  /* a slice of ws columns (a multiple of 16: its padded state lies inside its share of w); an \
+   * index is exact, so slices in parallel give the same answers for any thread count */       \
+  static void argbest_slice_##S(void *v, size_t i) {                                           \
+    const argbest_job_##S *a = v;                                                              \
+    size_t j0 = i * a->ws, n = a->cols - j0 < a->ws ? a->cols - j0 : a->ws, pad = SK_COLPAD(n); \
+    double *w = a->w + 3 * j0;                                                                 \
+    SK_K->col_argbest_##S(a->x ? a->x + j0 : NULL, a->rows, n, a->ldx, a->largest, a->prop, w); \
+    for (size_t j = 0; j < n; j++) {                                                           \
+      size_t *ix = &a->index[j0 + j];                                                          \
+      if (a->prop && w[pad + j] < INFINITY) *ix = (size_t)w[pad + j]; /* the first NaN */      \
+      else if (w[j] >= 0) *ix = (size_t)w[j];                                                  \
+      else /* nothing beat the start value (rare): the 1-D kernel finds its first occurrence */ \
+        *ix = a->rows ? SK_K->argbest1d_##S(a->x + j0 + j, a->rows, a->ldx, a->largest, 0) : SK_NO_INDEX; \
+    }                                                                                          \
+  }                                                                                            \
   static sk_status col_argbest_##S(size_t rows, size_t cols, const T *x, size_t ldx,           \
                                    sk_nan_policy nan, size_t *index, int largest) {            \
     sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                \
@@ -30,14 +52,9 @@
     if (!cols) return SK_OK;                                                                   \
     double *w = malloc(wb);                                                                    \
     if (!w) return SK_ENOMEM;                                                                  \
-    int prop = nan == SK_NAN_PROPAGATE;                                                        \
-    SK_K->col_argbest_##S(x, rows, cols, ldx, largest, prop, w);                              \
-    for (size_t j = 0; j < cols; j++) {                                                        \
-      if (prop && w[pad + j] < INFINITY) index[j] = (size_t)w[pad + j]; /* the first NaN */    \
-      else if (w[j] >= 0) index[j] = (size_t)w[j];                                             \
-      else /* nothing beat the start value (rare): the 1-D kernel finds its first occurrence */ \
-        index[j] = rows ? SK_K->argbest1d_##S(x + j, rows, ldx, largest, 0) : SK_NO_INDEX;     \
-    }                                                                                          \
+    size_t nt = sk_get_num_threads(), ws = ((cols + nt - 1) / nt + 15) / 16 * 16;              \
+    argbest_job_##S a = {x, rows, cols, ldx, ws, largest, nan == SK_NAN_PROPAGATE, w, index};  \
+    sk_parallel_blocks((cols + ws - 1) / ws, 2.0 * (double)rows * (double)cols, argbest_slice_##S, &a); \
     free(w);                                                                                   \
     return SK_OK;                                                                              \
   }                                                                                            \
@@ -72,7 +89,7 @@
   static void moments_slice_##S(void *v, size_t i) {                                              \
     const moments_job_##S *m = v;                                                                 \
     size_t j0 = i * m->w8, n = m->cols - j0 < m->w8 ? m->cols - j0 : m->w8, c = m->cols;          \
-    SK_K->col_moments_##S(m->x + j0, m->rows, n, m->ldx, m->R, m->w + 4 * j0, m->w + 4 * c + j0,  \
+    SK_K->col_moments_##S(m->x ? m->x + j0 : NULL, m->rows, n, m->ldx, m->R, m->w + 4 * j0, m->w + 4 * c + j0, \
                           m->w + 5 * c + j0, m->w + 6 * c + j0, m->nan + j0);                     \
   }                                                                                               \
   /* slices of columns in parallel under sk_set_num_threads; every slice blocks its rows as the   \

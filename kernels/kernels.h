@@ -80,8 +80,9 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
 #define SK_AR1_COLW 16
 #define SK_SERIES_KERNELS(T, S)                                                                  \
   void (*ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);                 \
-  void (*col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w, double *phi,  \
-                      double *mu);                                                               \
+  /* blocks of R rows merged (a column's bits depend on R, not on the other columns) */         \
+  void (*col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t R, double *w,     \
+                      double *phi, double *mu);                                                  \
   /* row transforms; with stream (non-temporal stores) buf holds rb * cols elements and, when  \
    * ldo == cols, rb rows go out as one run (dispatch: sk_row_block) */                          \
   void (*col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill,     \

@@ -46,7 +46,7 @@ void SK_FN(sel_deal)(const double *x, size_t n, sk_bracket *b, size_t nb);
                            const double *ry);
 #define SK_SERIES_PROTOS(T, S)                                                                   \
   void SK_FN(ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);              \
-  void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,           \
+  void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t R, double *w, \
                           double *phi, double *mu);                                              \
   void SK_FN(col_fill_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *fill, \
                            T *out, size_t ldo, T *buf, size_t rb, int stream);                   \

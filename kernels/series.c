@@ -168,7 +168,7 @@ static inline void ar1_finish(const ar1_sums *g, double pivot, double *phi, doub
     vd_storeu(ba + j, a), vd_storeu(bb + j, q2), vd_storeu(bp + j, p), vd_storeu(bq + j, q);      \
     vd_storeu(bn + j, c);                                                                         \
   }                                                                                               \
-  void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, double *w,          \
+  void SK_FN(col_ar1_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t R, double *w, \
                           double *phi, double *mu) {                                             \
     size_t cp = SK_COLPAD(cols);                                                                 \
     double *piv = w, *prev = w + cp, *bs = w + 2 * cp, *bc = w + 3 * cp, *ba = w + 4 * cp,       \
@@ -180,8 +180,6 @@ static inline void ar1_finish(const ar1_sums *g, double pivot, double *phi, doub
       prev[j] = NAN;                                                                             \
       gn[j] = gc[j] = gnp[j] = gA[j] = gB[j] = gP[j] = gQ[j] = 0;                                \
     }                                                                                            \
-    size_t R = cols ? 32768 / cols : 1;                                                          \
-    R = R < 1 ? 1 : R > 1024 ? 1024 : R;                                                         \
     for (size_t b = 0; b < rows; b += R) {                                                       \
       size_t e = rows - b < R ? rows : b + R;                                                    \
       for (size_t j = 0; j < cols; j++)                                                          \

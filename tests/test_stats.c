@@ -353,6 +353,40 @@ Test(stats, col_mean_var_threads_identical) {
   }
 }
 
+/* Column argmin/argmax run slices of columns in parallel (32 + 9 and 16 + 16 + 9 of 41): 1, 2 and
+ * 3 threads give the same indices, both NaN policies, ties (values on a coarse grid). */
+Test(stats, col_argbest_threads_identical) {
+  uint64_t s = 16;
+  size_t rows = 50001, cols = 41;
+  double *x = malloc(rows * cols * sizeof *x);
+  float *xf = malloc(rows * cols * sizeof *xf);
+  for (size_t i = 0; i < rows * cols; i++) {
+    x[i] = i % 4099 == 7 ? NAN : floor(sk_unif(&s) * 1000);
+    xf[i] = (float)x[i];
+  }
+  FOR_EACH_ISA(isa) {
+    size_t r[3][8 * 41];
+    for (size_t t = 1; t <= 3; t++) {
+      sk_set_num_threads(t);
+      size_t *o = r[t - 1];
+      for (int p = 0; p < 2; p++) {
+        sk_nan_policy pol = p ? SK_NAN_OMIT : SK_NAN_PROPAGATE;
+        size_t *q = o + p * 4 * cols;
+        cr_assert_eq(sk_col_argmin_f64(rows, cols, x, cols, pol, q), SK_OK);
+        cr_assert_eq(sk_col_argmax_f64(rows, cols, x, cols, pol, q + cols), SK_OK);
+        cr_assert_eq(sk_col_argmin_f32(rows, cols, xf, cols, pol, q + 2 * cols), SK_OK);
+        cr_assert_eq(sk_col_argmax_f32(rows, cols, xf, cols, pol, q + 3 * cols), SK_OK);
+      }
+      if (t > 1) cr_assert(!memcmp(r[0], o, sizeof r[0]), "col argbest threads=%zu isa=%s", t, sk_isa_name(isa));
+    }
+    sk_set_num_threads(1);
+    size_t i1;
+    cr_assert_eq(sk_argmin_f64(x + 40, rows, cols, SK_NAN_OMIT, &i1), SK_OK);
+    cr_assert_eq(r[2][4 * cols + 40], i1, "threaded col argmin vs 1-D isa=%s", sk_isa_name(isa));
+  }
+  free(x), free(xf);
+}
+
 /* Column argmin/argmax equal the 1-D calls on each strided column: ties, NaN in some columns, an
  * all-NaN column, columns of only +-Inf, row blocks (rows > the kernel's block), ldx > cols. */
 Test(stats, col_argmin_argmax) {
