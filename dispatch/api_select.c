@@ -414,12 +414,11 @@ typedef struct {
   int mode;
   const double *center;
   sk_bracket *b;
-  size_t *nan, w;
+  size_t *nan;
 } slice_job;
-static void col_slice(void *v, size_t i) {
+static void col_slice(void *v, size_t j0, size_t w) {
   const slice_job *j = v;
   const colmat *c = j->c;
-  size_t j0 = i * j->w, w = c->cols - j0 < j->w ? c->cols - j0 : j->w;
   const char *x = c->x ? (const char *)c->x + j0 * c->esz : NULL; /* x may be NULL when rows == 0 */
   const double *ce = j->center ? j->center + j0 : NULL;
   if (c->f32) SK_K->col_sel_pass_f32((const float *)x, c->rows, w, c->ldx, j->mode, ce, j->b + j0, j->nan + j0);
@@ -444,11 +443,8 @@ static sk_status col_pass(const colmat *c, sel_state *s, int mode, const double 
   size_t *nan = calloc(c->cols, sizeof *nan);
   if (!b || !nan) { free(b), free(nan); return SK_ENOMEM; }
   for (size_t j = 0; j < c->cols; j++) b[j] = s[j].job.b[0];
-  /* one slice of columns per thread, a multiple of 8 wide (whole vectors on every ISA) */
-  size_t nt = sk_get_num_threads(), w = (c->cols + nt - 1) / nt;
-  w = (w + 7) / 8 * 8;
-  slice_job sj = {c, mode, center, b, nan, w};
-  sk_parallel_blocks((c->cols + w - 1) / w, 4.0 * (double)c->rows * (double)c->cols, col_slice, &sj);
+  slice_job sj = {c, mode, center, b, nan};
+  sk_parallel_cols(c->cols, 8, 4.0 * (double)c->rows * (double)c->cols, col_slice, &sj);
   for (size_t j = 0; j < c->cols; j++) s[j].job.b[0] = b[j], s[j].job.nan += nan[j];
   free(b), free(nan);
   return SK_OK;

@@ -22,13 +22,12 @@
   }                                                                                              \
   typedef struct {                                                                               \
     const T *x;                                                                                  \
-    size_t rows, cols, ldx, R, ws;                                                               \
+    size_t rows, ldx, R;                                                                         \
     double *w, *phi, *mu;                                                                        \
   } ar1_job_##S;                                                                                 \
-  /* a slice of ws columns (a multiple of 16: its padded state lies inside its share of w) */    \
-  static void ar1_slice_##S(void *v, size_t i) {                                                 \
+  /* a slice of columns (a multiple of 16: its padded state lies inside its share of w) */       \
+  static void ar1_slice_##S(void *v, size_t j0, size_t n) {                                      \
     const ar1_job_##S *a = v;                                                                    \
-    size_t j0 = i * a->ws, n = a->cols - j0 < a->ws ? a->cols - j0 : a->ws;                      \
     SK_K->col_ar1_##S(a->x ? a->x + j0 : NULL, a->rows, n, a->ldx, a->R, a->w + SK_AR1_COLW * j0, a->phi + j0, \
                       a->mu + j0);                                                               \
   }                                                                                              \
@@ -58,10 +57,8 @@
     double *w = malloc(wb); /* state, then phi and mu if the caller skipped one */               \
     if (!w) return SK_ENOMEM;                                                                    \
     double *pp = w + SK_AR1_COLW * SK_COLPAD(cols), *pm = pp + SK_COLPAD(cols);                  \
-    size_t R = 32768 / cols, nt = sk_get_num_threads(), ws = ((cols + nt - 1) / nt + 15) / 16 * 16; \
-    ar1_job_##S a = {x, rows, cols, ldx, R < 1 ? 1 : R > 1024 ? 1024 : R, ws, w, phi ? phi : pp,   \
-                     mu ? mu : pm};                                                              \
-    sk_parallel_blocks((cols + ws - 1) / ws, 8.0 * (double)rows * (double)cols, ar1_slice_##S, &a); \
+    ar1_job_##S a = {x, rows, ldx, SK_COL_BLOCK_ROWS(cols), w, phi ? phi : pp, mu ? mu : pm};    \
+    sk_parallel_cols(cols, 16, 8.0 * (double)rows * (double)cols, ar1_slice_##S, &a);            \
     free(w);                                                                                     \
     return SK_OK;                                                                                \
   }                                                                                              \

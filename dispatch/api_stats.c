@@ -20,16 +20,16 @@
   }                                                                                            \
   typedef struct {                                                                             \
     const T *x;                                                                                \
-    size_t rows, cols, ldx, ws;                                                                \
+    size_t rows, ldx;                                                                          \
     int largest, prop;                                                                         \
     double *w;                                                                                 \
     size_t *index;                                                                             \
   } argbest_job_##S;                                                                           \
   /* a slice of ws columns (a multiple of 16: its padded state lies inside its share of w); an \
    * index is exact, so slices in parallel give the same answers for any thread count */       \
-  static void argbest_slice_##S(void *v, size_t i) {                                           \
+  static void argbest_slice_##S(void *v, size_t j0, size_t n) {                                \
     const argbest_job_##S *a = v;                                                              \
-    size_t j0 = i * a->ws, n = a->cols - j0 < a->ws ? a->cols - j0 : a->ws, pad = SK_COLPAD(n); \
+    size_t pad = SK_COLPAD(n);                                                                 \
     double *w = a->w + 3 * j0;                                                                 \
     SK_K->col_argbest_##S(a->x ? a->x + j0 : NULL, a->rows, n, a->ldx, a->largest, a->prop, w); \
     for (size_t j = 0; j < n; j++) {                                                           \
@@ -52,9 +52,8 @@
     if (!cols) return SK_OK;                                                                   \
     double *w = malloc(wb);                                                                    \
     if (!w) return SK_ENOMEM;                                                                  \
-    size_t nt = sk_get_num_threads(), ws = ((cols + nt - 1) / nt + 15) / 16 * 16;              \
-    argbest_job_##S a = {x, rows, cols, ldx, ws, largest, nan == SK_NAN_PROPAGATE, w, index};  \
-    sk_parallel_blocks((cols + ws - 1) / ws, 2.0 * (double)rows * (double)cols, argbest_slice_##S, &a); \
+    argbest_job_##S a = {x, rows, ldx, largest, nan == SK_NAN_PROPAGATE, w, index};            \
+    sk_parallel_cols(cols, 16, 2.0 * (double)rows * (double)cols, argbest_slice_##S, &a);      \
     free(w);                                                                                   \
     return SK_OK;                                                                              \
   }                                                                                            \
@@ -82,13 +81,13 @@
 #define DEFINE_COL_STATS(T, S)                                                                 \
   typedef struct {                                                                                \
     const T *x;                                                                                   \
-    size_t rows, cols, ldx, R, w8;                                                                \
+    size_t rows, cols, ldx, R;                                                                    \
     double *w;                                                                                    \
     unsigned char *nan;                                                                           \
   } moments_job_##S;                                                                              \
-  static void moments_slice_##S(void *v, size_t i) {                                              \
+  static void moments_slice_##S(void *v, size_t j0, size_t n) {                                   \
     const moments_job_##S *m = v;                                                                 \
-    size_t j0 = i * m->w8, n = m->cols - j0 < m->w8 ? m->cols - j0 : m->w8, c = m->cols;          \
+    size_t c = m->cols;                                                                           \
     SK_K->col_moments_##S(m->x ? m->x + j0 : NULL, m->rows, n, m->ldx, m->R, m->w + 4 * j0, m->w + 4 * c + j0, \
                           m->w + 5 * c + j0, m->w + 6 * c + j0, m->nan + j0);                     \
   }                                                                                               \
@@ -111,9 +110,8 @@
       return SK_ENOMEM;                                                                           \
     }                                                                                             \
     double *N = w + 4 * cols, *M = w + 5 * cols, *M2 = w + 6 * cols;                              \
-    size_t R = 32768 / cols, nt = sk_get_num_threads(), w8 = ((cols + nt - 1) / nt + 7) / 8 * 8;  \
-    moments_job_##S mj = {x, rows, cols, ldx, R < 1 ? 1 : R > 1024 ? 1024 : R, w8, w, nanf};     \
-    sk_parallel_blocks((cols + w8 - 1) / w8, 4.0 * (double)rows * (double)cols, moments_slice_##S, &mj); \
+    moments_job_##S mj = {x, rows, cols, ldx, SK_COL_BLOCK_ROWS(cols), w, nanf};                  \
+    sk_parallel_cols(cols, 8, 4.0 * (double)rows * (double)cols, moments_slice_##S, &mj);         \
     for (size_t j = 0; j < cols; j++) {                                                           \
       int bad = nan == SK_NAN_PROPAGATE && nanf[j];                                               \
       if (mean) mean[j] = bad || N[j] == 0 ? NAN : M[j];                                          \

@@ -36,6 +36,10 @@ void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx);
  * Rows must be independent: then any thread count writes the same bits. */
 typedef void (*sk_rows_fn)(void *ctx, size_t r0, size_t n, void *buf);
 sk_status sk_parallel_rows(size_t rows, double work, size_t buf_bytes, sk_rows_fn fn, void *ctx);
+/* Columns [j0, j0 + n) of a column kernel, one slice per thread (a multiple of `unit` columns
+ * wide). A slice's result must depend on its own columns only: then any count gives the same bits. */
+typedef void (*sk_cols_fn)(void *ctx, size_t j0, size_t n);
+void sk_parallel_cols(size_t cols, size_t unit, double work, sk_cols_fn fn, void *ctx);
 /* Cosine similarity from the kernels' sums s = {a.b, a.a, b.b}, as sk_cosine_similarity finishes
  * it (the scaled slow path where the sums over- or underflow) */
 double sk_cos_finish_f32(const float *a, const float *b, size_t n, const double s[3]);

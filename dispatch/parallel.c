@@ -9,6 +9,9 @@
 
 #include "internal.h"
 
+/* threads cost ~10-50 us to start: only for work (flops, roughly) worth several times that */
+#define SK_PAR_MIN_WORK 4e6
+
 typedef struct {
   size_t nblocks;
   atomic_size_t next;
@@ -27,9 +30,7 @@ static void *worker(void *arg) {
 }
 
 void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx) {
-  size_t nt = sk_get_num_threads();
-  /* threads cost ~10-50 us to start: only for work worth several times that */
-  if (work < 4e6) nt = 1;
+  size_t nt = work < SK_PAR_MIN_WORK ? 1 : sk_get_num_threads();
   if (nt > nblocks) nt = nblocks;
   if (nt > 256) nt = 256;
   job_t job = {nblocks, 0, fn, ctx};
@@ -59,7 +60,7 @@ static void rows_block(void *v, size_t i) {
 }
 
 sk_status sk_parallel_rows(size_t rows, double work, size_t buf_bytes, sk_rows_fn fn, void *ctx) {
-  size_t nb = work < 4e6 ? 1 : sk_get_num_threads();
+  size_t nb = work < SK_PAR_MIN_WORK ? 1 : sk_get_num_threads();
   if (nb > rows) nb = rows ? rows : 1;
   if (nb > 256) nb = 256;
   rows_job j = {rows, nb, buf_bytes, NULL, fn, ctx};
@@ -69,4 +70,25 @@ sk_status sk_parallel_rows(size_t rows, double work, size_t buf_bytes, sk_rows_f
   sk_parallel_blocks(nb, work, rows_block, &j);
   free(j.bufs);
   return SK_OK;
+}
+
+/* Slices of columns, one per thread, a multiple of `unit` wide (whole vectors on every ISA). */
+typedef struct {
+  size_t cols, w;
+  sk_cols_fn fn;
+  void *ctx;
+} cols_job;
+
+static void cols_block(void *v, size_t i) {
+  const cols_job *j = v;
+  size_t j0 = i * j->w;
+  j->fn(j->ctx, j0, j->cols - j0 < j->w ? j->cols - j0 : j->w);
+}
+
+void sk_parallel_cols(size_t cols, size_t unit, double work, sk_cols_fn fn, void *ctx) {
+  if (!cols) return;
+  size_t nt = work < SK_PAR_MIN_WORK ? 1 : sk_get_num_threads();
+  size_t w = ((cols + nt - 1) / nt + unit - 1) / unit * unit;
+  cols_job j = {cols, w, fn, ctx};
+  sk_parallel_blocks((cols + w - 1) / w, work, cols_block, &j);
 }

@@ -392,13 +392,18 @@ out:
   return st;
 }
 
+/* hands the bracket buffers back (to the kept slot, unless a caller's block lent them) */
+static void release_mem(sk_sel_job *job) {
+  if (!job->borrowed) sk_ws_put(&sel_ws, job->mem);
+  job->mem = NULL, job->borrowed = 0;
+}
+
 sk_status sk_sel_rebracket(sk_sel_job *job, const double *lohi, size_t nb) {
   size_t n = job->src.n, cap_total = 0, sv = job->nkept;
   sk_bracket old[SK_SEL_JOBB];
   size_t nold = job->nb;
   memcpy(old, job->b, nold * sizeof *old);
-  if (!job->borrowed) sk_ws_put(&sel_ws, job->mem);
-  job->mem = NULL;
+  release_mem(job);
   for (size_t i = 0; i < nb; i++) {
     double lo = lohi[2 * i], hi = lohi[2 * i + 1];
     size_t cap = 0;
@@ -418,8 +423,7 @@ sk_status sk_sel_rebracket(sk_sel_job *job, const double *lohi, size_t nb) {
 }
 
 void sk_sel_free(sk_sel_job *job) {
-  if (!job->borrowed) sk_ws_put(&sel_ws, job->mem);
-  job->mem = NULL, job->borrowed = 0;
+  release_mem(job);
   free(job->kept);
   job->kept = NULL, job->nkept = 0;
 }

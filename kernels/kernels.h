@@ -77,6 +77,10 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
 /* Time series and SLEEF vector math (series.c, vecmath.c). Column kernels keep per-column state
  * in w: SK_AR1_COLW arrays of SK_COLPAD(cols) doubles (padded so tail vectors stay inside). */
 #define SK_COLPAD(c) (((c) + 15) / 16 * 16)
+/* Rows per block of the blocked column kernels (col_moments, col_ar1): ~256 KiB of doubles. The
+ * caller passes it, computed from all the columns, so a slice of columns blocks its rows as the
+ * whole matrix would and threads cannot change the bits. */
+#define SK_COL_BLOCK_ROWS(cols) ((cols) >= 32768 ? 1 : 32768 / (cols) > 1024 ? 1024 : 32768 / (cols))
 #define SK_AR1_COLW 16
 #define SK_SERIES_KERNELS(T, S)                                                                  \
   void (*ar1_##S)(const T *x, size_t n, size_t stride, double *phi, double *mu);                 \
