@@ -19,18 +19,27 @@ typedef struct {
   void *ctx;
 } job_t;
 
+/* set while this thread runs blocks: a parallel loop inside one runs on the calling thread
+ * (every thread is busy already, and nesting would multiply them) */
+static _Thread_local int in_blocks;
+
+int sk_parallel_nested(void) { return in_blocks; }
+
 static void *worker(void *arg) {
   job_t *j = arg;
+  int outer = in_blocks;
+  in_blocks = 1;
   for (;;) {
     size_t b = atomic_fetch_add_explicit(&j->next, 1, memory_order_relaxed);
     if (b >= j->nblocks) break;
     j->fn(j->ctx, b);
   }
+  in_blocks = outer;
   return NULL;
 }
 
 void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx) {
-  size_t nt = work < SK_PAR_MIN_WORK ? 1 : sk_get_num_threads();
+  size_t nt = work < SK_PAR_MIN_WORK || in_blocks ? 1 : sk_get_num_threads();
   if (nt > nblocks) nt = nblocks;
   if (nt > 256) nt = 256;
   job_t job = {nblocks, 0, fn, ctx};

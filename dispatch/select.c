@@ -166,24 +166,110 @@ static size_t fixed_fn(size_t m, const void *ctx, size_t *ranks, size_t max) {
 
 static sk_status select_buf(double *a, size_t n, const size_t *r, size_t nr, double *vals, int depth);
 
-void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt) {
+/* The kernels over source elements [i0, i0 + cnt) into brackets b (and shared for the fast pass) */
+static void pass_range(const sk_sel_src *s, int fast, sk_bracket *b, size_t nb, sk_bracket *shared,
+                       size_t *nan_out, size_t i0, size_t cnt) {
   const sk_kernels *k = SK_K;
-  const sk_sel_src *s = &job->src;
-  if (!cnt) return; /* x may be NULL when empty */
   const void *x = (const char *)s->x + i0 * s->stride * (s->f32 ? sizeof(float) : sizeof(double));
-  if (job->fast) { /* one group: the plan allows fast only for nb <= SK_SEL_MAXB */
+  if (fast) { /* one group: the plan allows fast only for nb <= SK_SEL_MAXB */
     size_t nan = 0;
-    if (s->f32) k->sel_fast_f32(x, cnt, s->stride, s->mode, s->center, job->b, job->nb, &job->shared, &nan);
-    else k->sel_fast_f64(x, cnt, s->stride, s->mode, s->center, job->b, job->nb, &job->shared, &nan);
-    job->nan += nan;
+    if (s->f32) k->sel_fast_f32(x, cnt, s->stride, s->mode, s->center, b, nb, shared, &nan);
+    else k->sel_fast_f64(x, cnt, s->stride, s->mode, s->center, b, nb, shared, &nan);
+    *nan_out += nan;
     return;
   }
-  for (size_t g = 0; g < job->nb; g += SK_SEL_MAXB) {
-    size_t nan = 0, nb = job->nb - g < SK_SEL_MAXB ? job->nb - g : SK_SEL_MAXB;
-    if (s->f32) k->sel_pass_f32(x, cnt, s->stride, s->mode, s->center, job->b + g, nb, &nan);
-    else k->sel_pass_f64(x, cnt, s->stride, s->mode, s->center, job->b + g, nb, &nan);
-    if (g == 0) job->nan += nan; /* every group sees the same NaN values */
+  for (size_t g = 0; g < nb; g += SK_SEL_MAXB) {
+    size_t nan = 0, ng = nb - g < SK_SEL_MAXB ? nb - g : SK_SEL_MAXB;
+    if (s->f32) k->sel_pass_f32(x, cnt, s->stride, s->mode, s->center, b + g, ng, &nan);
+    else k->sel_pass_f64(x, cnt, s->stride, s->mode, s->center, b + g, ng, &nan);
+    if (g == 0) *nan_out += nan; /* every group sees the same NaN values */
   }
+}
+
+/* A long pass runs in chunks of the source, one per thread (sk_set_num_threads). Chunk 0 appends
+ * to the job's own buffers, chunk t > 0 counts from zero into its own buffers of the same caps;
+ * the merge sums the counts and appends the buffers in chunk order. So every buffer holds its
+ * values in source order, as one pass leaves them, and any thread count gives the same bits. */
+#define CHUNK_ALIGN 4096 /* elements: chunks start where one pass's blocks would */
+typedef struct {
+  sk_bracket b[SK_SEL_JOBB], shared;
+  size_t nan, i0, cnt;
+} sel_chunk;
+enum { RUN_PASS, RUN_FAST, RUN_DEAL }; /* sel_pass, sel_fast, or sel_deal of a NaN-free buffer */
+typedef struct {
+  sk_sel_job *job;
+  const sk_sel_src *src;
+  int kind;
+  sel_chunk *ch;
+} chunk_job;
+static sk_ws chunk_ws; /* the chunks' buffers: kept, like the job's own (sel_ws) */
+
+static void run_range(int kind, const sk_sel_src *s, sk_bracket *b, size_t nb, sk_bracket *shared,
+                      size_t *nan, size_t i0, size_t cnt) {
+  if (kind == RUN_DEAL) SK_K->sel_deal((const double *)s->x + i0, cnt, b, nb);
+  else pass_range(s, kind == RUN_FAST, b, nb, shared, nan, i0, cnt);
+}
+
+static void chunk_run(void *v, size_t t) {
+  const chunk_job *cj = v;
+  sk_sel_job *job = cj->job;
+  sel_chunk *c = &cj->ch[t];
+  if (t == 0) run_range(cj->kind, cj->src, job->b, job->nb, &job->shared, &job->nan, c->i0, c->cnt);
+  else run_range(cj->kind, cj->src, c->b, job->nb, &c->shared, &c->nan, c->i0, c->cnt);
+}
+
+/* b += c: counts summed, c's values appended (none once the sum overflows: then nbuf > cap) */
+static void merge_bracket(sk_bracket *b, const sk_bracket *c) {
+  b->lt_lo += c->lt_lo, b->le_lo += c->le_lo, b->lt_hi += c->lt_hi, b->le_hi += c->le_hi;
+  if (c->nbuf <= c->cap && b->nbuf + c->nbuf <= b->cap)
+    memcpy(b->buf + b->nbuf, c->buf, c->nbuf * sizeof *c->buf);
+  b->nbuf += c->nbuf;
+}
+
+/* 1 when the run over src[i0, i0 + cnt) went in parallel into job's brackets; 0 when it is not
+ * worth it or the scratch is not there */
+static int run_chunks(sk_sel_job *job, int kind, const sk_sel_src *src, size_t i0, size_t cnt) {
+  size_t nt = sk_get_num_threads(), nb = job->nb;
+  double work = (double)cnt * (2.0 + 2.0 * (double)nb); /* compares and counts per value */
+  if (nt < 2 || work < 4e6 || cnt < 2 * CHUNK_ALIGN || sk_parallel_nested()) return 0;
+  if (nt > cnt / CHUNK_ALIGN) nt = cnt / CHUNK_ALIGN;
+  if (nt > 64) nt = 64;
+  size_t words = job->words, step = (cnt / nt + CHUNK_ALIGN - 1) / CHUNK_ALIGN * CHUNK_ALIGN;
+  sel_chunk *ch = malloc(nt * sizeof *ch);
+  double *mem = ch && words <= SIZE_MAX / sizeof(double) / nt ? sk_ws_get(&chunk_ws, (nt - 1) * words * sizeof(double)) : NULL;
+  if (!mem) { free(ch); return 0; }
+  for (size_t t = 0; t < nt; t++) {
+    sel_chunk *c = &ch[t];
+    c->i0 = i0 + t * step < i0 + cnt ? i0 + t * step : i0 + cnt;
+    c->cnt = t + 1 < nt ? (step < i0 + cnt - c->i0 ? step : i0 + cnt - c->i0) : i0 + cnt - c->i0;
+    if (t == 0) continue;
+    double *p = mem + (t - 1) * words;
+    c->nan = 0;
+    for (size_t i = 0; i < nb; i++) {
+      c->b[i] = (sk_bracket){.lo = job->b[i].lo, .hi = job->b[i].hi, .buf = p, .cap = job->b[i].cap};
+      p += job->b[i].cap + SK_SEL_SLACK;
+    }
+    c->shared = (sk_bracket){.buf = p, .cap = job->shared.cap};
+  }
+  chunk_job cj = {job, src, kind, ch};
+  sk_parallel_blocks(nt, work, chunk_run, &cj);
+  for (size_t t = 1; t < nt; t++) {
+    for (size_t i = 0; i < nb; i++) merge_bracket(&job->b[i], &ch[t].b[i]);
+    if (kind == RUN_FAST) merge_bracket(&job->shared, &ch[t].shared);
+    job->nan += ch[t].nan;
+  }
+  sk_ws_put(&chunk_ws, mem);
+  free(ch);
+  return 1;
+}
+
+static void run(sk_sel_job *job, int kind, const sk_sel_src *src, size_t i0, size_t cnt) {
+  if (!run_chunks(job, kind, src, i0, cnt))
+    run_range(kind, src, job->b, job->nb, &job->shared, &job->nan, i0, cnt);
+}
+
+void sk_sel_pass(sk_sel_job *job, size_t i0, size_t cnt) {
+  if (cnt) run(job, job->fast ? RUN_FAST : RUN_PASS, &job->src, i0, cnt); /* x may be NULL when empty */
 }
 
 /* splitmix64: a fixed seed, so the same input always takes the same path (and time); a
@@ -488,17 +574,18 @@ static sk_status resolve_depth(sk_sel_job *job, size_t *r, double *vals, size_t 
 static sk_status complete_fast(sk_sel_job *job) {
   job->fast = 0;
   if (job->shared.nbuf > job->shared.cap) return MISS;
-  size_t lt[SK_SEL_MAXB], nan = 0;
+  size_t lt[SK_SEL_MAXB];
   for (size_t i = 0; i < job->nb; i++) {
     sk_bracket *b = &job->b[i];
     lt[i] = b->lt_lo;
     b->lt_lo = b->le_lo = b->lt_hi = b->le_hi = b->nbuf = 0;
   }
-  if (job->shared.nbuf) {
-    if (SK_K->sel_deal && job->nb >= 5 && job->nb <= 7) /* below 5 brackets it was slower */
-      SK_K->sel_deal(job->shared.buf, job->shared.nbuf, job->b, job->nb);
-    else
-      SK_K->sel_pass_f64(job->shared.buf, job->shared.nbuf, 1, SK_SEL_RAW, 0, job->b, job->nb, &nan);
+  if (job->shared.nbuf) { /* in chunks too when long: the deal was 1/4 of a 2-thread call */
+    sk_sel_src sb = {.x = job->shared.buf, .n = job->shared.nbuf, .stride = 1, .mode = SK_SEL_RAW};
+    int deal = SK_K->sel_deal && job->nb >= 5 && job->nb <= 7; /* below 5 brackets it was slower */
+    size_t nan0 = job->nan;
+    run(job, deal ? RUN_DEAL : RUN_PASS, &sb, 0, job->shared.nbuf);
+    job->nan = nan0; /* (the buffer holds no NaN) */
   }
   for (size_t i = 0; i < job->nb; i++) { /* buffer counts below lo belong to other brackets */
     sk_bracket *b = &job->b[i];
@@ -515,6 +602,9 @@ static sk_status resolve_retry(sk_sel_job *job, size_t *r, double *vals, size_t 
   sk_status st = job->fast ? complete_fast(job) : SK_OK;
   if (st == SK_OK) st = resolve_depth(job, r, vals, nr, depth);
   else *nr = job->src.n - job->nan ? job->ranks(job->src.n - job->nan, job->ctx, r, job->maxr) : 0;
+  /* test hook: SIMDKERN_SEL_NO_RETRY=1 fails a miss with SK_ENOTSUP instead of re-planning, so
+   * a test can tell counts that were right from counts the retry covered for (read on a miss only) */
+  if (st == MISS && getenv("SIMDKERN_SEL_NO_RETRY")) return SK_ENOTSUP;
   while (st == MISS && job->attempt + 1 < ATTEMPTS) {
     sk_sel_free(job);
     job->attempt++;
