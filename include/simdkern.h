@@ -56,7 +56,8 @@ SK_API sk_status sk_isa_use(sk_isa isa);
 
 SK_API void sk_version(int *major, int *minor, int *patch); /* NULL pointers are skipped */
 
-/* Threads for matrix-sized kernels. 0 = all online cores. Default: SIMDKERN_NUM_THREADS, else 1. */
+/* Threads for matrix-sized kernels and long 1-D selections (the same bits for any count). 0 = all
+ * online cores. Default: SIMDKERN_NUM_THREADS, else 1. */
 SK_API sk_status sk_set_num_threads(size_t n);
 SK_API size_t sk_get_num_threads(void);
 

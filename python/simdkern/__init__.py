@@ -571,5 +571,6 @@ def set_isa(name):
 
 
 def set_num_threads(n):
-    """Threads for matrix-sized kernels (0 = all cores)."""
+    """Threads for matrix-sized kernels and long 1-D selections (0 = all cores); results are the
+    same bits for any count."""
     _check(_lib.sk_set_num_threads(int(n)))
