@@ -92,6 +92,21 @@
     return sk_parallel_rows(rows, 4.0 * (double)rows * (double)cols, stream ? rb * cols * sizeof(T) : 0, \
                             fill_rows_##S, &f);                                                  \
   }                                                                                              \
+  typedef struct {                                                                               \
+    const T *x;                                                                                  \
+    size_t cols, ldx, L;                                                                         \
+    T *out;                                                                                      \
+    size_t ldo;                                                                                  \
+    int stream;                                                                                  \
+  } lag_job_##S;                                                                                 \
+  /* output rows [r0, r0 + n): the kernel starts up to L rows early to fill its row buffer */     \
+  static void lag_rows_##S(void *v, size_t r0, size_t n, void *buf) {                            \
+    const lag_job_##S *g = v;                                                                    \
+    size_t s0 = r0 > g->L ? r0 - g->L : 0;                                                       \
+    SK_K->lag_matrix_##S(g->x + s0 * g->ldx, r0 + n - s0, g->cols, g->ldx, g->L, g->out + r0 * g->ldo, \
+                         g->ldo, buf, g->stream, r0 - s0);                                       \
+  }                                                                                              \
+  /* blocks of rows in parallel under sk_set_num_threads (copies: the same bits) */             \
   sk_status sk_lag_matrix_##S(size_t rows, size_t cols, const T *x, size_t ldx, size_t max_lag,  \
                               T *out, size_t ldo) {                                              \
     sk_status st = sk_check_mat(rows, cols, x, ldx, sizeof(T));                                  \
@@ -106,11 +121,8 @@
     if (!rows || !cols) return SK_OK;                                                            \
     size_t ob = sk_extent(rows, W, ldo, sizeof(T));                                              \
     if (sk_overlap(out, ob, x, sk_extent(rows, cols, ldx, sizeof(T)))) return SK_EINVAL;         \
-    T *buf = malloc(bb);                                                                         \
-    if (!buf) return SK_ENOMEM;                                                                  \
-    SK_K->lag_matrix_##S(x, rows, cols, ldx, max_lag, out, ldo, buf, ob >= SK_STREAM_BYTES);     \
-    free(buf);                                                                                   \
-    return SK_OK;                                                                                \
+    lag_job_##S g = {x, cols, ldx, max_lag, out, ldo, ob >= SK_STREAM_BYTES};                   \
+    return sk_parallel_rows(rows, (double)rows * (double)W, bb, lag_rows_##S, &g);              \
   }                                                                                              \
   sk_status sk_norm_pvalue_##S(const T *z, size_t n, T *out) {                                   \
     sk_status st = sk_check_vec(z, n, 1, sizeof(T));                                                \

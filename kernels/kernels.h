@@ -93,9 +93,10 @@ enum { SK_SEL_RAW = 0, SK_SEL_ABSDEV = 1, SK_SEL_ABSDEV_F32 = 2 };
                        T *out, size_t ldo, T *buf, size_t rb, int stream);                       \
   void (*col_zscore_##S)(const T *x, size_t rows, size_t cols, size_t ldx, const double *center, \
                          const double *den, T *out, size_t ldo, T *buf, size_t rb, int stream);  \
-  /* buf: 2 * cols * (max_lag + 1) elements; stream: non-temporal stores */                      \
+  /* buf: 2 * cols * (max_lag + 1) elements; stream: non-temporal stores; the first skip rows  \
+   * only warm up (out is row skip's output row) */                                              \
   void (*lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,       \
-                         T *out, size_t ldo, T *buf, int stream);                                \
+                         T *out, size_t ldo, T *buf, int stream, size_t skip);                   \
   void (*norm_pvalue_##S)(const T *z, size_t n, T *out);
 /* GEMM (kernels/gemm_tile.h): block sizes and the four kernels the blocked algorithm in
  * dispatch/api_gemm_impl.h drives. mr x nr register tile; kc x mr packed A micro-panel (L1);

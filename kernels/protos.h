@@ -54,7 +54,7 @@ void SK_FN(sel_deal)(const double *x, size_t n, sk_bracket *b, size_t nb);
                              const double *center, const double *den, T *out, size_t ldo,       \
                              T *buf, size_t rb, int stream);                                    \
   void SK_FN(lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t max_lag,   \
-                             T *out, size_t ldo, T *buf, int stream);                            \
+                             T *out, size_t ldo, T *buf, int stream, size_t skip);               \
   void SK_FN(norm_pvalue_##S)(const T *z, size_t n, T *out);
 SK_SERIES_PROTOS(float, f32)
 SK_SERIES_PROTOS(double, f64)

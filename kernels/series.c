@@ -279,10 +279,12 @@ static inline void stream_row_f32(float *o, const float *src, size_t n) {
  * one element, with x[r][j] written over each group's first slot (the element shifted in there is
  * the previous group's dropped oldest lag). So each row is assembled in an L1-sized buffer by one
  * memcpy from the previous row's buffer plus cols stores, then copied out once; row -1 is all NaN,
- * which gives the NaN triangle r < L. buf: 2 * cols * (L + 1) elements. */
+ * which gives the NaN triangle r < L. buf: 2 * cols * (L + 1) elements. The first `skip` rows are
+ * assembled but not written (out is row skip's): a block of rows that starts L rows early has
+ * its first written row complete, so blocks run on their own. */
 #define DEFINE_LAG(T, S)                                                                         \
   void SK_FN(lag_matrix_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t L, T *out, \
-                             size_t ldo, T *buf, int stream) {                                   \
+                             size_t ldo, T *buf, int stream, size_t skip) {                      \
     size_t W = cols * (L + 1);                                                                   \
     T *prev = buf, *cur = buf + W;                                                               \
     for (size_t i = 0; i < W; i++) prev[i] = (T)NAN;                                             \
@@ -290,8 +292,9 @@ static inline void stream_row_f32(float *o, const float *src, size_t n) {
       memcpy(cur + 1, prev, (W - 1) * sizeof(T));                                                \
       const T *xr = x + r * ldx;                                                                 \
       for (size_t j = 0; j < cols; j++) cur[j * (L + 1)] = xr[j];                                \
-      if (stream) stream_row_##S(out + r * ldo, cur, W);                                         \
-      else memcpy(out + r * ldo, cur, W * sizeof(T));                                            \
+      if (r < skip) {} /* a warm-up row */                                                       \
+      else if (stream) stream_row_##S(out + (r - skip) * ldo, cur, W);                           \
+      else memcpy(out + (r - skip) * ldo, cur, W * sizeof(T));                                   \
       T *t = prev;                                                                               \
       prev = cur, cur = t;                                                                       \
     }                                                                                            \

@@ -331,6 +331,39 @@ static int same_or_both_nan(double a, double b) { return a == b || (isnan(a) && 
         }                                                                                        \
   } while (0)
 
+/* Blocks of rows in parallel, each starting L rows early: 1, 2 and 3 threads write the same bits
+ * (ragged blocks; big enough to be worth threads; streamed output, odd ldo) */
+Test(series, lag_matrix_threads_identical) {
+  size_t rows = 60001, cols = 13, L = 5, W = cols * (L + 1), ldo = W + 1;
+  uint64_t s = 19;
+  double *x = malloc(rows * cols * sizeof *x), *o[3];
+  float *xf = malloc(rows * cols * sizeof *xf), *of[3];
+  for (size_t i = 0; i < rows * cols; i++) x[i] = i % 977 == 3 ? NAN : sk_unif(&s), xf[i] = (float)x[i];
+  for (int t = 0; t < 3; t++) o[t] = malloc(rows * ldo * sizeof *o[t]), of[t] = malloc(rows * ldo * sizeof *of[t]);
+  FOR_EACH_ISA(isa) {
+    for (size_t t = 1; t <= 3; t++) {
+      sk_set_num_threads(t);
+      memset(o[t - 1], 0, rows * ldo * sizeof *o[0]), memset(of[t - 1], 0, rows * ldo * sizeof *of[0]);
+      cr_assert_eq(sk_lag_matrix_f64(rows, cols, x, cols, L, o[t - 1], ldo), SK_OK);
+      cr_assert_eq(sk_lag_matrix_f32(rows, cols, xf, cols, L, of[t - 1], ldo), SK_OK);
+      for (size_t r = 0; r < rows; r++) { /* the written part of every row (the gap is not ours) */
+        cr_assert(!memcmp(o[0] + r * ldo, o[t - 1] + r * ldo, W * sizeof *o[0]), "lag f64 threads=%zu row %zu isa=%s", t, r, sk_isa_name(isa));
+        cr_assert(!memcmp(of[0] + r * ldo, of[t - 1] + r * ldo, W * sizeof *of[0]), "lag f32 threads=%zu row %zu isa=%s", t, r, sk_isa_name(isa));
+      }
+    }
+    double *g = o[2]; /* and the 3-thread output against the definition */
+    for (size_t r = 0; r < rows; r++)
+      for (size_t j = 0; j < cols; j++)
+        for (size_t l = 0; l <= L; l++) {
+          double want = r >= l ? x[(r - l) * cols + j] : NAN, got = g[r * ldo + j * (L + 1) + l];
+          cr_assert(same_or_both_nan(got, want), "threaded lag isa=%s (%zu,%zu,%zu)", sk_isa_name(isa), r, j, l);
+        }
+    sk_set_num_threads(1);
+  }
+  for (int t = 0; t < 3; t++) free(o[t]), free(of[t]);
+  free(x), free(xf);
+}
+
 Test(series, lag_matrix) {
   static const size_t ROWS[] = {0, 1, 2, 5, 40}, COLS[] = {1, 3, 8, 50}, LAGS[] = {0, 1, 3, 10};
   uint64_t s = 7;
