@@ -208,24 +208,34 @@ static int finish_wings(sk_sel_job *job, int f32, double m, double dlo, double d
     if (b->lt_hi - b->le_lo != b->nbuf || b->nbuf > b->cap) return 0; /* overflowed */
     tot += b->le_hi - b->lt_lo;
   }
-  double *dv = malloc((tot ? tot : 1) * sizeof *dv);
+  /* the wings' deviations through the pass kernel (one bracket [dlo, dhi], chunked on threads
+   * like any pass): #(d < dlo) is counted and those strictly inside go to dv; the few equal to
+   * dlo or dhi (counted only) and a wing bound's copies are added by hand */
+  double *dv = malloc((tot + SK_SEL_SLACK) * sizeof *dv);
   if (!dv) return -1;
-  size_t below = w2->lt_lo - w1->le_hi, nd = 0; /* (B1, A2): |x - m| < dlo */
-  for (int k = 0; k < 2; k++) { /* the wings' deviations; those equal to a bound only counted */
-    sk_bracket *b = wing[k];
+  sk_sel_job dj = {.src = {.stride = 1, .mode = f32 ? SK_SEL_ABSDEV_F32 : SK_SEL_ABSDEV, .center = m},
+                   .nb = 1, .words = tot + 2 * SK_SEL_SLACK};
+  sk_bracket *d = &dj.b[0];
+  *d = (sk_bracket){.lo = dlo, .hi = dhi, .buf = dv, .cap = tot};
+  for (int k = 0; k < 2; k++) {
+    dj.src.x = wing[k]->buf, dj.src.n = wing[k]->nbuf;
+    sk_sel_pass(&dj, 0, wing[k]->nbuf);
+  }
+  size_t below = w2->lt_lo - w1->le_hi + d->lt_lo, nd = d->nbuf; /* (B1, A2): |x - m| < dlo */
+  /* copies of dev[i]: those equal to dlo, to dhi (the same ones when dlo == dhi), wing bounds */
+  size_t add[6] = {d->le_lo - d->lt_lo, dlo < dhi ? d->le_hi - d->lt_hi : 0}, na = 2;
+  double dev[6] = {dlo, dhi};
+  for (int k = 0; k < 2; k++) {
+    const sk_bracket *b = wing[k];
     size_t neq[2] = {b->le_lo - b->lt_lo, b->le_hi - b->lt_hi};
-    double dev[2] = {absdev(b->lo, m, f32), absdev(b->hi, m, f32)};
     for (int e = 0; e < 2; e++) {
-      if (dev[e] < dlo) below += neq[e];
-      else if (dev[e] <= dhi) for (size_t i = 0; i < neq[e]; i++) dv[nd++] = dev[e];
-    }
-    for (size_t i = 0; i < b->nbuf; i++) { /* branch-free: the classes interleave at random */
-      double d = absdev(b->buf[i], m, f32);
-      dv[nd] = d;
-      below += d < dlo;
-      nd += (d >= dlo) & (d <= dhi);
+      double de = absdev(e ? b->hi : b->lo, m, f32);
+      if (de < dlo) below += neq[e];
+      else if (de <= dhi) dev[na] = de, add[na++] = neq[e];
     }
   }
+  for (size_t i = 0; i < na; i++)
+    for (size_t c = 0; c < add[i]; c++) dv[nd++] = dev[i];
   /* every deviation below dlo is counted in `below`, every one in [dlo, dhi] is in dv */
   int found = below <= r0 && r1 < below + nd;
   if (found) {
