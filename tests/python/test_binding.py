@@ -235,6 +235,30 @@ def test_median_quantile_mad_match_numpy_scipy(isa, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_long_order_statistics_on_threads(isa, dtype):
+    """1-D passes long enough to run in chunks on 2 and 3 threads: still numpy's and scipy's
+    values, bit for bit"""
+    import scipy.stats as ss
+    rng = np.random.default_rng(11)
+    a = (rng.standard_normal(1_200_001) * 5 + 2).astype(dtype)
+    b = a.copy()
+    b[rng.integers(0, a.size, 5000)] = np.nan
+    pct = [1, 5, 25, 50, 75, 95, 99]
+    want = [np.median(a), np.percentile(a, pct), np.nanmedian(b), np.nanpercentile(b, pct),
+            ss.median_abs_deviation(a), ss.median_abs_deviation(b, nan_policy="omit")]
+    try:
+        for t in (2, 3):
+            simdkern.set_num_threads(t)
+            got = [simdkern.median(a), simdkern.percentile(a, pct), simdkern.nanmedian(b),
+                   simdkern.nanpercentile(b, pct), simdkern.median_abs_deviation(a),
+                   simdkern.median_abs_deviation(b, nan_policy="omit")]
+            for g, w in zip(got, want):
+                _same(g, w)
+    finally:
+        simdkern.set_num_threads(1)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_median_quantile_mad_axes_and_strides(isa, dtype):
     import scipy.stats as ss
     rng = np.random.default_rng(3)
