@@ -31,8 +31,9 @@ void sk_ws_put(sk_ws *slot, void *p);
  * roughly) decides whether threads are worth starting. */
 typedef void (*sk_block_fn)(void *ctx, size_t block);
 void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx);
-/* Nonzero inside a block of sk_parallel_blocks (nested loops run on the calling thread). */
-int sk_parallel_nested(void);
+/* The threads a parallel loop of this much work runs on: 1 below the threshold and inside a
+ * block of another loop (nested loops run on the calling thread), else sk_get_num_threads(). */
+size_t sk_parallel_width(double work);
 /* Rows [r0, r0 + n) of an element-wise row transform, blocks of rows in parallel (one per
  * thread when the work is worth it), each block with its own buf of buf_bytes (NULL when 0).
  * Rows must be independent: then any thread count writes the same bits. */

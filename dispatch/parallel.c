@@ -23,7 +23,9 @@ typedef struct {
  * (every thread is busy already, and nesting would multiply them) */
 static _Thread_local int in_blocks;
 
-int sk_parallel_nested(void) { return in_blocks; }
+size_t sk_parallel_width(double work) {
+  return work < SK_PAR_MIN_WORK || in_blocks ? 1 : sk_get_num_threads();
+}
 
 static void *worker(void *arg) {
   job_t *j = arg;
@@ -39,7 +41,7 @@ static void *worker(void *arg) {
 }
 
 void sk_parallel_blocks(size_t nblocks, double work, sk_block_fn fn, void *ctx) {
-  size_t nt = work < SK_PAR_MIN_WORK || in_blocks ? 1 : sk_get_num_threads();
+  size_t nt = sk_parallel_width(work);
   if (nt > nblocks) nt = nblocks;
   if (nt > 256) nt = 256;
   job_t job = {nblocks, 0, fn, ctx};
@@ -69,7 +71,7 @@ static void rows_block(void *v, size_t i) {
 }
 
 sk_status sk_parallel_rows(size_t rows, double work, size_t buf_bytes, sk_rows_fn fn, void *ctx) {
-  size_t nb = work < SK_PAR_MIN_WORK ? 1 : sk_get_num_threads();
+  size_t nb = sk_parallel_width(work);
   if (nb > rows) nb = rows ? rows : 1;
   if (nb > 256) nb = 256;
   rows_job j = {rows, nb, buf_bytes, NULL, fn, ctx};
@@ -96,7 +98,7 @@ static void cols_block(void *v, size_t i) {
 
 void sk_parallel_cols(size_t cols, size_t unit, double work, sk_cols_fn fn, void *ctx) {
   if (!cols) return;
-  size_t nt = work < SK_PAR_MIN_WORK ? 1 : sk_get_num_threads();
+  size_t nt = sk_parallel_width(work);
   size_t w = ((cols + nt - 1) / nt + unit - 1) / unit * unit;
   cols_job j = {cols, w, fn, ctx};
   sk_parallel_blocks((cols + w - 1) / w, work, cols_block, &j);

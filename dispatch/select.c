@@ -229,9 +229,10 @@ static void merge_bracket(sk_bracket *b, const sk_bracket *c) {
 /* 1 when the run over src[i0, i0 + cnt) went in parallel into job's brackets; 0 when it is not
  * worth it or the scratch is not there */
 static int run_chunks(sk_sel_job *job, int kind, const sk_sel_src *src, size_t i0, size_t cnt) {
-  size_t nt = sk_get_num_threads(), nb = job->nb;
+  size_t nb = job->nb;
   double work = (double)cnt * (2.0 + 2.0 * (double)nb); /* compares and counts per value */
-  if (nt < 2 || work < 4e6 || cnt < 2 * CHUNK_ALIGN || sk_parallel_nested()) return 0;
+  size_t nt = sk_parallel_width(work);
+  if (nt < 2 || cnt < 2 * CHUNK_ALIGN) return 0;
   if (nt > cnt / CHUNK_ALIGN) nt = cnt / CHUNK_ALIGN;
   if (nt > 64) nt = 64;
   size_t words = job->words, step = (cnt / nt + CHUNK_ALIGN - 1) / CHUNK_ALIGN * CHUNK_ALIGN;
