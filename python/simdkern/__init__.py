@@ -71,6 +71,10 @@ for _t in ("f32", "f64"):
         "sk_ar1_%s": [_P, _S, _S, _P, _P],
         "sk_gemm_%s": [_I, _I, _S, _S, _S, None, _P, _S, _P, _S, None, _P, _S],
         "sk_col_ar1_%s": [_S, _S, _P, _S, _P, _P],
+        "sk_col_fill_nonfinite_%s": [_S, _S, _P, _S, _P, _P, _S],
+        "sk_lag_matrix_%s": [_S, _S, _P, _S, _S, _P, _S],
+        "sk_norm_pvalue_%s": [_P, _S, _P],
+        "sk_dft_power_%s": [_P, _S, _S, _S, _P],
     }.items():
         _f = getattr(_lib, _name % _t)
         _scalar = ctypes.c_float if _t == "f32" else _D  # GEMM's alpha/beta follow the type
@@ -524,6 +528,74 @@ def ar1(x, axis=0, return_mean=False):
     phi, mu = np.empty(m.shape[1]), np.empty(m.shape[1])
     _check(getattr(_lib, "sk_col_ar1_" + sfx)(m.shape[0], m.shape[1], _ptr(m), ld, _ptr(phi), _ptr(mu)))
     return (phi, mu) if return_mean else phi
+
+
+def _cols(x):
+    """(2-D float array with contiguous rows, leading dimension, 1-D input?, dtype): float32
+    stays float32, everything else becomes float64; a 1-D input is one column."""
+    a = np.asarray(x)
+    dtype = np.float32 if a.dtype == np.float32 else np.float64
+    if a.ndim not in (1, 2):
+        raise ValueError(f"simdkern: 1-D or 2-D input, got shape {a.shape}")
+    one = a.ndim == 1
+    m, ld = _rows(a[:, None] if one else a, dtype, "x")
+    return m, ld, one, dtype
+
+
+def fill_nonfinite(x, fill):
+    """x with its non-finite entries (NaN, +-Inf) replaced by fill (a scalar, or one value per
+    column of a 2-D x): numpy.where(numpy.isfinite(x), x, fill) in one pass, float32 kept."""
+    m, ld, one, dtype = _cols(x)
+    rows, cols = m.shape
+    f = np.ascontiguousarray(np.broadcast_to(np.asarray(fill, dtype=np.float64), (cols,)))
+    out = np.empty((rows, cols), dtype=dtype)
+    _check(getattr(_lib, "sk_col_fill_nonfinite_" + _sfx(dtype))(rows, cols, _ptr(m), ld, _ptr(f),
+                                                                  _ptr(out), max(1, cols)))
+    return out[:, 0] if one else out
+
+
+def lag_matrix(x, max_lag):
+    """Lagged copies of each column: out[r, j * (max_lag + 1) + l] = x[r - l, j], NaN for r < l
+    (a 1-D x gives shape (n, max_lag + 1)). The lagged-feature layout of
+    pandas.concat([df.shift(l) for l in range(max_lag + 1)]) with each column's lags adjacent;
+    float32 kept. Runs on sk_set_num_threads threads."""
+    if int(max_lag) < 0:
+        raise ValueError("simdkern.lag_matrix: max_lag must be >= 0")
+    m, ld, one, dtype = _cols(x)
+    rows, cols = m.shape
+    w = cols * (int(max_lag) + 1)
+    out = np.empty((rows, w), dtype=dtype)
+    _check(getattr(_lib, "sk_lag_matrix_" + _sfx(dtype))(rows, cols, _ptr(m), ld, int(max_lag),
+                                                          _ptr(out), max(1, w)))
+    return out
+
+
+def norm_pvalue(z):
+    """Two-sided normal p-values 2 * scipy.stats.norm.sf(|z|) (erfc(|z| / sqrt(2)) through
+    SLEEF, a few ulp in float64); float32 kept, any shape."""
+    a = np.asarray(z)
+    dtype = np.float32 if a.dtype == np.float32 else np.float64
+    v = np.ascontiguousarray(a, dtype=dtype)
+    out = np.empty_like(v)
+    _check(getattr(_lib, "sk_norm_pvalue_" + _sfx(dtype))(_ptr(v), v.size, _ptr(out)))
+    return out
+
+
+def dft_power(x, nbins=None):
+    """|numpy.fft.fft(x)[:nbins]|^2 of a 1-D signal by direct sums in float64 (O(n * nbins):
+    for few bins or odd lengths; bins >= n repeat periodically); nbins defaults to n; float32
+    kept."""
+    a = np.asarray(x)
+    if a.ndim != 1:
+        raise ValueError("simdkern.dft_power: a 1-D signal")
+    dtype = np.float32 if a.dtype == np.float32 else np.float64
+    v, stride = _vec(a.astype(dtype, copy=False))
+    nb = v.size if nbins is None else int(nbins)
+    if nb < 0:
+        raise ValueError("simdkern.dft_power: nbins must be >= 0")
+    out = np.empty(nb, dtype=dtype)
+    _check(getattr(_lib, "sk_dft_power_" + _sfx(dtype))(_ptr(v), v.size, stride, nb, _ptr(out)))
+    return out
 
 
 def _gemm_operand(x, dtype):

@@ -259,6 +259,49 @@ def test_long_order_statistics_on_threads(isa, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_series_and_vector_math(isa, dtype):
+    """lag_matrix and fill_nonfinite against numpy, exactly; norm_pvalue against scipy and
+    dft_power against numpy's FFT, to rounding"""
+    import scipy.stats as ss
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3001, 7)).astype(dtype)
+    x[::13, 2] = np.nan
+    x[5, 3], x[9, 0] = np.inf, -np.inf
+    for L in (0, 1, 4):
+        ref = np.full((x.shape[0], x.shape[1], L + 1), np.nan, dtype=dtype)
+        for lag in range(L + 1):
+            ref[lag:, :, lag] = x[: x.shape[0] - lag]
+        got = simdkern.lag_matrix(x, L)
+        assert got.dtype == dtype
+        assert np.array_equal(got, ref.reshape(x.shape[0], -1), equal_nan=True)
+        assert np.array_equal(simdkern.lag_matrix(x[::2, 1], L)[:, L],
+                              np.concatenate([np.full(L, np.nan, dtype), x[::2, 1][:-L or None]]),
+                              equal_nan=True)
+    fill = np.arange(7.0) - 3.5
+    got = simdkern.fill_nonfinite(x, fill)
+    assert got.dtype == dtype and np.array_equal(got, np.where(np.isfinite(x), x, fill.astype(dtype)))
+    _same(simdkern.fill_nonfinite(x[:, 2], 0.5), np.where(np.isfinite(x[:, 2]), x[:, 2], dtype(0.5)))
+    z = (rng.standard_normal(1001) * 3).astype(dtype)
+    p = simdkern.norm_pvalue(z)
+    want = 2 * ss.norm.sf(np.abs(z.astype(np.float64)))
+    assert p.dtype == dtype
+    assert np.allclose(p, want, rtol=1e-13 if dtype == np.float64 else 2e-7, atol=0)
+    edge = simdkern.norm_pvalue(np.array([0.0, np.inf, -np.inf, np.nan, 40.0], dtype=dtype))
+    assert edge[0] == 1 and edge[1] == 0 and edge[2] == 0 and np.isnan(edge[3]) and 0 <= float(edge[4]) < 1e-300
+    sig = rng.standard_normal(257).astype(dtype)
+    ref = np.abs(np.fft.fft(sig.astype(np.float64))) ** 2
+    tol = 257 * 1e-15 * np.sum(np.abs(sig.astype(np.float64))) ** 2
+    got = simdkern.dft_power(sig, 300)  # bins past n repeat
+    assert got.dtype == dtype
+    assert np.allclose(got[:257], ref, rtol=2e-6 if dtype == np.float32 else 0, atol=tol)
+    assert np.allclose(got[257:], ref[:43], rtol=2e-6 if dtype == np.float32 else 0, atol=tol)
+    with pytest.raises(ValueError):
+        simdkern.lag_matrix(x, -1)
+    with pytest.raises(ValueError):
+        simdkern.dft_power(x)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_median_quantile_mad_axes_and_strides(isa, dtype):
     import scipy.stats as ss
     rng = np.random.default_rng(3)
