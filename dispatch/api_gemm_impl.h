@@ -122,10 +122,11 @@ SK_API sk_status F(sk_gemm_)(sk_trans ta, sk_trans tb, size_t m, size_t n, size_
                     .beta = beta, .c = c};
   x.blk.nc = sk_gemm_nc(x.blk.nc, x.blk.nr, x.blk.kc, sizeof(T));
   const sk_gemm_blk *blk = &x.blk;
-  size_t nt = sk_get_num_threads();
+  double flops = 2.0 * (double)m * (double)n * (double)k;
+  /* the threads this product will run on (1 when small or nested): that many blocks, no more */
+  size_t nt = sk_parallel_width(flops);
   if (nt < 1) nt = 1;
   if (nt > 256) nt = 256; /* sk_parallel_blocks' limit; bounds the A buffers */
-  double flops = 2.0 * (double)m * (double)n * (double)k;
   /* Row ranges are whole register tiles starting at row 0, and the k blocking below does not
    * depend on them: every element of C sees the same micro-kernel and k order whatever nt is. */
   x.nrange = nt < F(gemm_ceil_)(m, blk->mr) ? nt : F(gemm_ceil_)(m, blk->mr);
