@@ -619,8 +619,10 @@ Test(select, mad_fused_taken_and_fallback) {
   double med, mad;
   setenv("SIMDKERN_MAD_FUSE", "require", 1);
   FOR_EACH_ISA(isa) {
-    for (int pat = 0; pat < 5; pat++) { /* normal, lognormal, exponential, 0..9, quarters: the */
-      if (pat == 3) continue;           /* quarters put deviations on the MAD bracket's ends */
+    for (int pat = 0; pat < 5; pat++) { /* normal, lognormal, exponential, and quarters: */
+      /* these put deviations on the MAD bracket's ends; at the small scale's 2e4 values their
+       * sample does not allow fusing (nor did it before the wings went through the kernel) */
+      if (pat == 3 || (pat == 4 && sk_test_small())) continue;
       fill_mad(x, n, pat, &s);
       for (size_t i = 0; i < n; i++) xf[i] = (float)x[i];
       for (int f32 = 0; f32 < 2; f32++) check_mad(x, xf, n, f32, pat, isa, "require", 1);
