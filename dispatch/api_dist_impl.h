@@ -685,24 +685,17 @@ static void F(sift_)(T *hv, size_t *hi, size_t k, size_t r, int largest) {
   }
 }
 
-sk_status F(sk_topk_)(const T *x, size_t n, size_t k, int largest, size_t *index, T *value) {
-  if (k > n || (n && !x) || (k && !index)) return SK_EINVAL;
-  if (sk_overlap(index, k * sizeof *index, x, n * TSZ) || (value && sk_overlap(value, k * TSZ, x, n * TSZ)) ||
-      (value && sk_overlap(value, k * TSZ, index, k * sizeof *index)))
-    return SK_EINVAL;
-  if (!k) return SK_OK;
-  T *hv = malloc(k * TSZ);
-  if (!hv) return SK_ENOMEM;
-  size_t *hi = index;
-  for (size_t i = 0; i < k; i++) hv[i] = x[i], hi[i] = i;
+/* The k best of x[i0, i1) (i1 - i0 >= k) into a heap hv/hi, worst on top. A later index enters
+ * only with a strictly better number than the worst kept: the table's scan skips the rest a
+ * vector at a time. While the worst kept is NaN any number enters. */
+static void F(topk_scan_)(const sk_kernels *K, const T *x, size_t i0, size_t i1, size_t k, int largest,
+                          T *hv, size_t *hi) {
+  for (size_t i = 0; i < k; i++) hv[i] = x[i0 + i], hi[i] = i0 + i;
   for (size_t r = k / 2; r-- > 0;) F(sift_)(hv, hi, k, r, largest);
-  /* A later index enters only with a strictly better number than the worst kept: the table's
-   * scan skips the rest a vector at a time. While the worst kept is NaN any number enters. */
-  const sk_kernels *K = SK_K;
-  for (size_t i = k; i < n; i++) {
+  for (size_t i = i0 + k; i < i1; i++) {
     if (hv[0] == hv[0]) {
-      i = K->F(topk_next_)(x, i, n, hv[0], largest);
-      if (i >= n) break;
+      i = K->F(topk_next_)(x, i, i1, hv[0], largest);
+      if (i >= i1) break;
     } else if (x[i] != x[i]) {
       continue;
     }
@@ -710,6 +703,56 @@ sk_status F(sk_topk_)(const T *x, size_t n, size_t k, int largest, size_t *index
     hi[0] = i;
     F(sift_)(hv, hi, k, 0, largest);
   }
+}
+
+/* Long inputs: one chunk of x per thread, each keeping its own k best; the candidates are then
+ * ranked by the same total order ((value, index), NaN last), so the result is the one top k
+ * whatever the thread count. */
+typedef struct {
+  const sk_kernels *K;
+  const T *x;
+  size_t n, k, step;
+  int largest;
+  T *hv;
+  size_t *hi;
+} F(tkjob_);
+
+static void F(topk_chunk_)(void *ctx, size_t t) {
+  const F(tkjob_) *j = ctx;
+  size_t i0 = t * j->step, i1 = j->n - i0 < j->step ? j->n : i0 + j->step;
+  F(topk_scan_)(j->K, j->x, i0, i1, j->k, j->largest, j->hv + t * j->k, j->hi + t * j->k);
+}
+
+sk_status F(sk_topk_)(const T *x, size_t n, size_t k, int largest, size_t *index, T *value) {
+  if (k > n || (n && !x) || (k && !index)) return SK_EINVAL;
+  if (sk_overlap(index, k * sizeof *index, x, n * TSZ) || (value && sk_overlap(value, k * TSZ, x, n * TSZ)) ||
+      (value && sk_overlap(value, k * TSZ, index, k * sizeof *index)))
+    return SK_EINVAL;
+  if (!k) return SK_OK;
+  const sk_kernels *K = SK_K;
+  size_t nt = sk_parallel_width(2.0 * (double)n);
+  if (nt > 64) nt = 64;
+  /* every chunk at least 16 k long (the scans dominate the merge) */
+  while (nt > 1 && n / nt < 16 * k) nt--;
+  T *hv = malloc(k * TSZ);
+  if (!hv) return SK_ENOMEM;
+  size_t *hi = index;
+  T *cv = NULL;
+  size_t *ci = NULL;
+  if (nt > 1 && (cv = malloc(nt * k * TSZ)) && (ci = malloc(nt * k * sizeof *ci))) {
+    F(tkjob_) j = {K, x, n, k, (n + nt - 1) / nt, largest, cv, ci};
+    sk_parallel_blocks(nt, 2.0 * (double)n, F(topk_chunk_), &j);
+    for (size_t i = 0; i < k; i++) hv[i] = cv[i], hi[i] = ci[i]; /* chunk 0's heap, then the rest */
+    for (size_t c = k; c < nt * k; c++)
+      if (F(before_)(cv[c], ci[c], hv[0], hi[0], largest)) {
+        hv[0] = cv[c], hi[0] = ci[c];
+        F(sift_)(hv, hi, k, 0, largest);
+      }
+  } else {
+    F(topk_scan_)(K, x, 0, n, k, largest, hv, hi);
+  }
+  free(cv);
+  free(ci);
   for (size_t end = k; end > 1; end--) { /* heapsort: worst to the back */
     T tv = hv[0]; hv[0] = hv[end - 1]; hv[end - 1] = tv;
     size_t ti = hi[0]; hi[0] = hi[end - 1]; hi[end - 1] = ti;

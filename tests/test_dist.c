@@ -563,6 +563,50 @@ Test(dist, topk) {
   free(x); free(xf); free(order); free(idx); free(val); free(valf);
 }
 
+/* Long inputs run one chunk per thread and merge the chunks' k best: 1, 2 and 3 threads give the
+ * sorted reference order (ties across chunk borders, NaN, infinities; k small and large). */
+Test(dist, topk_threads) {
+  size_t n = 2100001;
+  double *x = malloc(n * sizeof *x);
+  uint64_t s = 78;
+  for (size_t i = 0; i < n; i++) {
+    x[i] = (double)(sk_rng(&s) % 5000) - 2500; /* ~420 copies of each value */
+    if (i % 997 == 3) x[i] = NAN;
+    if (i % 100003 == 4) x[i] = i % 2 ? INFINITY : -INFINITY;
+  }
+  for (size_t t = 2; t <= 3; t++) /* extreme values on both sides of every chunk border */
+    for (size_t c = 1; c < t; c++)
+      for (size_t b = c * ((n + t - 1) / t) - 1, e = b + 2; b <= e; b++) x[b] = b % 2 ? 1e6 : -1e6;
+  size_t *order = malloc(n * sizeof *order), *idx = malloc(n * sizeof *idx);
+  double *val = malloc(n * sizeof *val);
+  for (int largest = 0; largest < 2; largest++) {
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    ORDER_LARGEST = largest;
+    ORDER_X = x;
+    qsort(order, n, sizeof *order, cmp_rank);
+    FOR_EACH_ISA(isa) {
+      for (size_t k = 1; k <= 4000; k *= 63) /* 1, 63, 3969: ties cut by the index */
+        for (size_t t = 1; t <= 3; t++) {
+          sk_set_num_threads(t);
+          cr_assert_eq(sk_topk_f64(x, n, k, largest, idx, val), SK_OK);
+          for (size_t i = 0; i < k; i++)
+            cr_assert(idx[i] == order[i] && (val[i] == x[order[i]] || (isnan(val[i]) && isnan(x[order[i]]))),
+                      "threaded topk isa=%s threads=%zu k=%zu largest=%d pos %zu: %zu want %zu",
+                      sk_isa_name(isa), t, k, largest, i, idx[i], order[i]);
+        }
+      sk_set_num_threads(1);
+    }
+  }
+  /* every value NaN but a few: the NaN ranked last, by index */
+  for (size_t i = 0; i < n; i++) x[i] = i % 500000 == 7 ? (double)i : NAN;
+  sk_set_num_threads(2);
+  cr_assert_eq(sk_topk_f64(x, n, 8, 1, idx, val), SK_OK);
+  cr_assert(idx[0] == 2000007 && idx[4] == 7 && idx[5] == 0 && idx[6] == 1 && idx[7] == 2,
+            "NaN order: %zu %zu %zu %zu", idx[0], idx[4], idx[5], idx[7]);
+  sk_set_num_threads(1);
+  free(x); free(order); free(idx); free(val);
+}
+
 /* scikit-learn's silhouette, brute force in long double */
 static long double silhouette_ref(size_t n, size_t d, const double *x, const size_t *lab, size_t k, long double *samp) {
   long double total = 0;
