@@ -711,7 +711,7 @@ static void F(topk_scan_)(const sk_kernels *K, const T *x, size_t i0, size_t i1,
 typedef struct {
   const sk_kernels *K;
   const T *x;
-  size_t n, k, step;
+  size_t n, k, nt;
   int largest;
   T *hv;
   size_t *hi;
@@ -719,7 +719,7 @@ typedef struct {
 
 static void F(topk_chunk_)(void *ctx, size_t t) {
   const F(tkjob_) *j = ctx;
-  size_t i0 = t * j->step, i1 = j->n - i0 < j->step ? j->n : i0 + j->step;
+  size_t i0 = t * j->n / j->nt, i1 = (t + 1) * j->n / j->nt; /* each >= n / nt >= 16 k long */
   F(topk_scan_)(j->K, j->x, i0, i1, j->k, j->largest, j->hv + t * j->k, j->hi + t * j->k);
 }
 
@@ -740,7 +740,7 @@ sk_status F(sk_topk_)(const T *x, size_t n, size_t k, int largest, size_t *index
   T *cv = NULL;
   size_t *ci = NULL;
   if (nt > 1 && (cv = malloc(nt * k * TSZ)) && (ci = malloc(nt * k * sizeof *ci))) {
-    F(tkjob_) j = {K, x, n, k, (n + nt - 1) / nt, largest, cv, ci};
+    F(tkjob_) j = {K, x, n, k, nt, largest, cv, ci};
     sk_parallel_blocks(nt, 2.0 * (double)n, F(topk_chunk_), &j);
     for (size_t i = 0; i < k; i++) hv[i] = cv[i], hi[i] = ci[i]; /* chunk 0's heap, then the rest */
     for (size_t c = k; c < nt * k; c++)

@@ -576,7 +576,7 @@ Test(dist, topk_threads) {
   }
   for (size_t t = 2; t <= 3; t++) /* extreme values on both sides of every chunk border */
     for (size_t c = 1; c < t; c++)
-      for (size_t b = c * ((n + t - 1) / t) - 1, e = b + 2; b <= e; b++) x[b] = b % 2 ? 1e6 : -1e6;
+      for (size_t b = c * n / t - 1, e = b + 2; b <= e; b++) x[b] = b % 2 ? 1e6 : -1e6;
   size_t *order = malloc(n * sizeof *order), *idx = malloc(n * sizeof *idx);
   double *val = malloc(n * sizeof *val);
   for (int largest = 0; largest < 2; largest++) {
