@@ -511,6 +511,13 @@ static int cmp_rank(const void *pa, const void *pb) {
   if (!na && va != vb) return (ORDER_LARGEST ? va > vb : va < vb) ? -1 : 1;
   return a < b ? -1 : 1;
 }
+/* order = the indices of x, best first */
+static void rank_order(const double *x, size_t n, int largest, size_t *order) {
+  for (size_t i = 0; i < n; i++) order[i] = i;
+  ORDER_LARGEST = largest;
+  ORDER_X = x;
+  qsort(order, n, sizeof *order, cmp_rank);
+}
 Test(dist, topk) {
   size_t n = 300;
   double *x = malloc(n * sizeof *x);
@@ -526,10 +533,7 @@ Test(dist, topk) {
   double *val = malloc(n * sizeof *val);
   float *valf = malloc(n * sizeof *valf);
   for (int largest = 0; largest < 2; largest++) {
-    for (size_t i = 0; i < n; i++) order[i] = i;
-    ORDER_LARGEST = largest;
-    ORDER_X = x;
-    qsort(order, n, sizeof *order, cmp_rank);
+    rank_order(x, n, largest, order);
     static const size_t K[] = {0, 1, 2, 10, 150, 299, 300};
     FOR_EACH_ISA(isa) {
       for (size_t ki = 0; ki < 7; ki++) {
@@ -580,10 +584,7 @@ Test(dist, topk_threads) {
   size_t *order = malloc(n * sizeof *order), *idx = malloc(n * sizeof *idx);
   double *val = malloc(n * sizeof *val);
   for (int largest = 0; largest < 2; largest++) {
-    for (size_t i = 0; i < n; i++) order[i] = i;
-    ORDER_LARGEST = largest;
-    ORDER_X = x;
-    qsort(order, n, sizeof *order, cmp_rank);
+    rank_order(x, n, largest, order);
     FOR_EACH_ISA(isa) {
       for (size_t k = 1; k <= 4000; k *= 63) /* 1, 63, 3969: ties cut by the index */
         for (size_t t = 1; t <= 3; t++) {
