@@ -205,7 +205,9 @@ DEFINE_MOMENTS(double, f64)
 /* Per column of a row-major matrix, lanes = columns, read in row order: each lane keeps its best
  * value and row (strict compares keep the first occurrence) and, for `propagate`, the first row
  * holding a NaN. w: 3 * SK_COLPAD(cols) doubles, out as w[0..cols) = best row or -1 (nothing
- * beat the start value: all NaN or all +-Inf), w[pad..] = first NaN row or +Inf. */
+ * beat the start value: all NaN or all +-Inf), w[pad..] = first NaN row or +Inf. Each group
+ * prefetches its slice of the next row block: without that only the first group of a block read
+ * memory, one strided line at a time (2x slower on an AVX2 Zen 3, 1e6 x 50 f64). */
 #define DEFINE_COL_ARGBEST(T, S)                                                                  \
   void SK_FN(col_argbest_##S)(const T *x, size_t rows, size_t cols, size_t ldx, int largest,     \
                               int propagate, double *w) {                                         \
@@ -213,7 +215,7 @@ DEFINE_MOMENTS(double, f64)
     double *bi = w, *ni = w + pad, *bv = w + 2 * pad;                                             \
     const double start = largest ? -INFINITY : INFINITY;                                          \
     for (size_t j = 0; j < pad; j++) bi[j] = -1, ni[j] = INFINITY, bv[j] = start;                 \
-    size_t rb = cols ? 16384 / cols + 1 : 1; /* row blocks of ~128 KiB stay in L2 across groups */ \
+    size_t rb = cols ? 16384 / cols + 1 : 1; /* ~128 KiB row blocks stay in L2 across groups */   \
     vd inf = vd_set1(INFINITY), one = vd_set1(1.0);                                               \
     for (size_t r0 = 0; r0 < rows; r0 += rb) {                                                    \
       size_t r1 = rows - r0 < rb ? rows : r0 + rb;                                                \
@@ -223,6 +225,7 @@ DEFINE_MOMENTS(double, f64)
         vd rv = vd_set1((double)r0);                                                              \
         for (size_t r = r0; r < r1; r++, rv = vd_add(rv, one)) {                                  \
           const T *p = x + r * ldx + j;                                                           \
+          __builtin_prefetch(p + rb * ldx, 0, 3); /* this lane group, one row block ahead */      \
           vd v = m == SK_VD_N ? SK_LD(p) : SK_LDN(p, m);                                          \
           if (propagate) nidx = vd_min(nidx, vd_blend(vd_isnan(v), rv, inf));                    \
           vdm b = largest ? vd_gt(v, best) : vd_lt(v, best);                                      \
