@@ -230,15 +230,12 @@ static inline void stream_row_f32(float *o, const float *src, size_t n) {
  * output rows are contiguous (ldo == cols) a block of `rb` rows goes out as one run, so short rows
  * do not leave partial lines at every row end. buf: rb * cols elements. */
 #define ROW_OUT(T, S, BODY)                                                                      \
-  /* short rows prefetch the row ~6 KiB ahead: ahead of the hardware streamer (1.07-1.20x on     \
-   * AVX2, 1e6 x 50 f64); long rows leave it to the streamer */                                  \
-  const size_t pfb = cols * sizeof(T) <= 4096 ? cols * sizeof(T) : 0,                            \
-               pfa = (6144 + ldx * sizeof(T) - 1) / (ldx * sizeof(T)) * ldx;                     \
+  size_t pfb, pfa = sk_row_ahead(cols, ldx, sizeof(T), &pfb);                                    \
   for (size_t r0 = 0; r0 < rows; r0 += rb) {                                                     \
     size_t nr = rows - r0 < rb ? rows - r0 : rb;                                                 \
     for (size_t r = r0; r < r0 + nr; r++) {                                                      \
       const T *row = x + r * ldx;                                                                \
-      for (size_t b_ = 0; b_ < pfb; b_ += 64) __builtin_prefetch((const char *)(row + pfa) + b_);\
+      SK_PREFETCH_ROW(row, pfa, pfb);                                                            \
       T *o = stream ? buf + (ldo == cols ? (r - r0) * cols : 0) : out + r * ldo;                 \
       BODY                                                                                       \
       if (stream && ldo != cols) stream_row_##S(out + r * ldo, buf, cols);                       \

@@ -141,11 +141,11 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
  * arrays, R rows a block. w is scratch of 4 * cols doubles; nan[j] is set if column j had a NaN. */
 #define DEFINE_COL_MOMENTS(T, S)                                                                  \
   static inline void col_pass_##S(const T *row, size_t cols, const double *sh, const double *mb, \
-                                  double *acc, double *cnt, int second) {                         \
+                                  double *acc, double *cnt, int second, int pf) {                 \
     size_t j = 0;                                                                                 \
     vd z = vd_zero(), one = vd_set1(1.0);                                                         \
     for (; j + SK_VD_N <= cols; j += SK_VD_N) {                                                   \
-      if (!second) SK_PREFETCH(row + j); /* the second pass reads the block from cache */         \
+      if (pf) SK_PREFETCH(row + j);                                                               \
       vd v = SK_LD(row + j), d = vd_sub(v, vd_loadu(sh + j));                                     \
       vdm nm = vd_isnan(v);                                                                       \
       if (second) {                                                                               \
@@ -167,6 +167,7 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
   void SK_FN(col_moments_##S)(const T *x, size_t rows, size_t cols, size_t ldx, size_t R, double *w, \
                               double *N, double *M, double *M2, unsigned char *nan) {             \
     double *sh = w, *bs = w + cols, *bc = w + 2 * cols, *bq = w + 3 * cols;                       \
+    size_t pfb, pfa = sk_row_ahead(cols, ldx, sizeof(T), &pfb); /* long rows: per vector */   \
     for (size_t j = 0; j < cols; j++) {                                                           \
       size_t r = 0;                                                                               \
       nan[j] = 0;                                                                                 \
@@ -177,12 +178,15 @@ static const double iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
     for (size_t b = 0; b < rows; b += R) {                                                        \
       size_t e = rows - b < R ? rows : b + R;                                                     \
       for (size_t j = 0; j < cols; j++) bs[j] = bc[j] = bq[j] = 0;                                \
-      for (size_t r = b; r < e; r++) col_pass_##S(x + r * ldx, cols, sh, bs, bs, bc, 0);          \
+      for (size_t r = b; r < e; r++) { /* the second pass reads the block from cache */          \
+        SK_PREFETCH_ROW(x + r * ldx, pfa, pfb);                                                   \
+        col_pass_##S(x + r * ldx, cols, sh, bs, bs, bc, 0, !pfb);                                 \
+      }                                                                                           \
       for (size_t j = 0; j < cols; j++) {                                                         \
         nan[j] |= bc[j] < (double)(e - b);                                                        \
         bs[j] = bc[j] > 0 ? bs[j] / bc[j] : 0.0; /* the block's shifted mean */                   \
       }                                                                                           \
-      for (size_t r = b; r < e; r++) col_pass_##S(x + r * ldx, cols, sh, bs, bq, bc, 1);          \
+      for (size_t r = b; r < e; r++) col_pass_##S(x + r * ldx, cols, sh, bs, bq, bc, 1, 0);       \
       for (size_t j = 0; j < cols; j++) {                                                         \
         double c = bc[j];                                                                         \
         if (c == 0) continue;                                                                     \

@@ -167,6 +167,16 @@ static inline vd vd_blend_up(vdm m, vd a, vd b) { return vd_blend(m, a, b); }
  * 1.5-2.5x on a 80 MB pass; prefetches never fault, so running past the end is harmless). */
 #define SK_PF_BYTES 6144
 #define SK_PREFETCH(p) __builtin_prefetch((const char *)(p) + SK_PF_BYTES, 0, 3)
+/* Row-major passes over short rows (<= 4 KiB) prefetch whole rows about SK_PF_BYTES ahead, one
+ * prefetch per line at the row's start: one per vector cost 1.13-1.20x on AVX2 (Zen 3, 1e6 x 50
+ * f64). sk_row_ahead gives the distance in elements and sets *bytes (0: a long row, leave it to
+ * the hardware streamer); SK_PREFETCH_ROW(row, ahead, bytes) issues them. */
+static inline size_t sk_row_ahead(size_t cols, size_t ldx, size_t size, size_t *bytes) {
+  *bytes = cols * size <= 4096 ? cols * size : 0;
+  return ldx ? (SK_PF_BYTES + ldx * size - 1) / (ldx * size) * ldx : 0;
+}
+#define SK_PREFETCH_ROW(row, ahead, bytes)                                                    \
+  for (size_t b_ = 0; b_ < (bytes); b_ += 64) __builtin_prefetch((const char *)((row) + (ahead)) + b_, 0, 3)
 
 /* One lane of vd_fmadd / vf_fmadd as a scalar, rounded the same way (fused where the layer fuses),
  * so a scalar loop can reproduce a vector kernel's bits. */
