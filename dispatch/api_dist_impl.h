@@ -685,6 +685,12 @@ static void F(sift_)(T *hv, size_t *hi, size_t k, size_t r, int largest) {
   }
 }
 
+/* (v, i) replaces the worst kept, which it is ranked before */
+static inline void F(replace_top_)(T *hv, size_t *hi, size_t k, T v, size_t i, int largest) {
+  hv[0] = v, hi[0] = i;
+  F(sift_)(hv, hi, k, 0, largest);
+}
+
 /* The k best of x[i0, i1) (i1 - i0 >= k) into a heap hv/hi, worst on top. A later index enters
  * only with a strictly better number than the worst kept: the table's scan skips the rest a
  * vector at a time. While the worst kept is NaN any number enters. */
@@ -699,9 +705,7 @@ static void F(topk_scan_)(const sk_kernels *K, const T *x, size_t i0, size_t i1,
     } else if (x[i] != x[i]) {
       continue;
     }
-    hv[0] = x[i];
-    hi[0] = i;
-    F(sift_)(hv, hi, k, 0, largest);
+    F(replace_top_)(hv, hi, k, x[i], i, largest);
   }
 }
 
@@ -744,10 +748,7 @@ sk_status F(sk_topk_)(const T *x, size_t n, size_t k, int largest, size_t *index
     sk_parallel_blocks(nt, 2.0 * (double)n, F(topk_chunk_), &j);
     for (size_t i = 0; i < k; i++) hv[i] = cv[i], hi[i] = ci[i]; /* chunk 0's heap, then the rest */
     for (size_t c = k; c < nt * k; c++)
-      if (F(before_)(cv[c], ci[c], hv[0], hi[0], largest)) {
-        hv[0] = cv[c], hi[0] = ci[c];
-        F(sift_)(hv, hi, k, 0, largest);
-      }
+      if (F(before_)(cv[c], ci[c], hv[0], hi[0], largest)) F(replace_top_)(hv, hi, k, cv[c], ci[c], largest);
   } else {
     F(topk_scan_)(K, x, 0, n, k, largest, hv, hi);
   }

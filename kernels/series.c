@@ -294,9 +294,10 @@ static inline void stream_row_f32(float *o, const float *src, size_t n) {
       memcpy(cur + 1, prev, (W - 1) * sizeof(T));                                                \
       const T *xr = x + r * ldx;                                                                 \
       for (size_t j = 0; j < cols; j++) cur[j * (L + 1)] = xr[j];                                \
-      if (r < skip) {} /* a warm-up row */                                                       \
-      else if (stream) stream_row_##S(out + (r - skip) * ldo, cur, W);                           \
-      else memcpy(out + (r - skip) * ldo, cur, W * sizeof(T));                                   \
+      if (r >= skip) { /* warm-up rows are built, not written */                                 \
+        if (stream) stream_row_##S(out + (r - skip) * ldo, cur, W);                              \
+        else memcpy(out + (r - skip) * ldo, cur, W * sizeof(T));                                 \
+      }                                                                                          \
       T *t = prev;                                                                               \
       prev = cur, cur = t;                                                                       \
     }                                                                                            \
